@@ -1,0 +1,981 @@
+"""MLPClassifier: a drop-in for scikit-learn's, written here in NumPy.
+
+Same parameters, attributes and methods as ``sklearn.neural_network.MLPClassifier``
+(version 1.9), the same random draws in the same order (so the same weights after
+training), and more: modern activations, initialisations, gradient clipping,
+dropout, class weights, callbacks and a per-epoch training record.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import ThreadpoolController
+
+from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation, get_activation
+from glassnet.nn._init import get_initializer
+from glassnet.nn._losses import log_loss
+from glassnet.nn._network import Network, forward
+from glassnet.nn._optimizers import SGD, Adam, Optimizer
+from glassnet.nn._validation import check_same_length, explain_bad_features, explain_bad_target
+
+Array = np.ndarray
+EpochCallback = Callable[[dict[str, Any]], bool | None]
+
+# Below this many multiply-adds per minibatch, BLAS threads cost more than they
+# save: on a busy 2-core machine two-thread OpenBLAS made tiny products 15-190x slower.
+_SINGLE_THREAD_BELOW = 2_000_000
+_blas_controller: ThreadpoolController | None = None
+
+
+class TrainingDivergedError(ValueError):
+    """Training produced a non-finite loss or non-finite weights."""
+
+
+class MLPClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-layer perceptron classifier, a drop-in for scikit-learn's.
+
+    Trains a feed-forward network of dense layers on the log loss with L-BFGS,
+    SGD or Adam. With the default ``init='auto'`` and float64, it draws the same
+    initial weights and shuffles the same way as scikit-learn's ``MLPClassifier``,
+    so it learns the same weights, only faster.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        The number of units of each hidden layer; ``()`` gives logistic regression.
+    activation : str or list of str, default='relu'
+        Hidden-layer activation: 'identity', 'logistic', 'tanh', 'relu' (as in
+        scikit-learn) or 'elu', 'selu', 'leaky_relu', 'gelu', 'softplus', 'swish',
+        'mish'. A list gives one activation per hidden layer.
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        The optimiser.
+    alpha : float, default=0.0001
+        Strength of the L2 penalty, divided by the total sample weight.
+    batch_size : int or 'auto', default='auto'
+        Minibatch size for 'sgd' and 'adam'; 'auto' is ``min(200, n_samples)``.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Step-size schedule for 'sgd'.
+    learning_rate_init : float, default=0.001
+        Initial step size ('sgd', 'adam').
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int, default=200
+        Maximum epochs ('sgd', 'adam') or iterations ('lbfgs').
+    shuffle : bool, default=True
+        Shuffle the samples every epoch ('sgd', 'adam').
+    random_state : int, RandomState instance or None, default=None
+        Seeds initial weights, the validation split, shuffling and dropout.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no progress.
+    verbose : bool, default=False
+        Print the loss after every epoch.
+    warm_start : bool, default=False
+        Continue from the previous solution when ``fit`` is called again.
+    momentum : float, default=0.9
+        Momentum of 'sgd'.
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum ('sgd').
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when the validation
+        accuracy stops improving; the best weights are kept.
+    validation_fraction : float, default=0.1
+        Share of the data held out for early stopping.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's decay rates.
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+    n_iter_no_change : int, default=10
+        Epochs without improvement of at least ``tol`` before stopping.
+    max_fun : int, default=15000
+        Maximum loss evaluations for 'lbfgs'.
+    init : str, default='auto'
+        Weight initialisation: 'auto' (scikit-learn's scheme exactly),
+        'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'lecun_normal'.
+    clip_grad_norm : float or None, default=None
+        Rescale each minibatch gradient whose L2 norm exceeds this value.
+    dropout : float or list of float, default=0.0
+        Probability of dropping each hidden unit during training (inverted
+        dropout; nothing is dropped at prediction). A list gives one per layer.
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``.
+    callbacks : list of callable or None, default=None
+        Called after every epoch with that epoch's record (a dict, see
+        ``history_``); a callback that returns True stops training.
+    dtype : {'float64', 'float32'} or None, default=None
+        Floating-point type for training. None follows scikit-learn: float32
+        input is trained in float32, anything else in float64.
+
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        Class labels.
+    loss_ : float
+        Loss at the end of training.
+    best_loss_ : float or None
+        Lowest training loss reached ('sgd', 'adam'; None with early stopping).
+    loss_curve_ : list of float
+        Training loss per epoch (per iteration for 'lbfgs').
+    validation_scores_ : list of float or None
+        Validation accuracy per epoch, with early stopping.
+    validation_loss_curve_ : list of float or None
+        Validation loss per epoch, with early stopping.
+    best_validation_score_ : float or None
+        Best validation accuracy, with early stopping.
+    t_ : int
+        Training samples seen by the solver.
+    coefs_ : list of ndarray
+        Weight matrix of each layer, ``(fan_in, fan_out)``.
+    intercepts_ : list of ndarray
+        Bias vector of each layer.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of str
+        Feature names, when X had string column names.
+    n_iter_ : int
+        Epochs (or L-BFGS iterations) run.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        'logistic' (binary, multilabel) or 'softmax' (multiclass).
+    history_ : list of dict
+        One record per epoch: ``epoch``, ``loss``, ``validation_loss``,
+        ``validation_score``, ``learning_rate``, ``grad_norm`` (mean over the
+        epoch's minibatches), ``weight_norm`` and ``seconds``.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : The estimator this one stands in for.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> from glassnet import MLPClassifier
+    >>> X, y = make_moons(200, noise=0.1, random_state=0)
+    >>> clf = MLPClassifier((16, 8), activation="elu", max_iter=300, random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0.95
+    True
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str | Sequence[str] = "relu",
+        *,
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        verbose: bool = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int = 10,
+        max_fun: int = 15000,
+        init: str = "auto",
+        clip_grad_norm: float | None = None,
+        dropout: float | Sequence[float] = 0.0,
+        class_weight: dict | str | None = None,
+        callbacks: Sequence[EpochCallback] | None = None,
+        dtype: Any = None,
+    ) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.init = init
+        self.clip_grad_norm = clip_grad_norm
+        self.dropout = dropout
+        self.class_weight = class_weight
+        self.callbacks = callbacks
+        self.dtype = dtype
+
+    # ------------------------------------------------------------------ public API
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPClassifier:
+        """Fit the model to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : MLPClassifier
+            The fitted model.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def partial_fit(
+        self, X: Any, y: Any, sample_weight: Any = None, classes: Any = None
+    ) -> MLPClassifier:
+        """Update the model with one epoch over the given data ('sgd' and 'adam').
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            All classes across calls; required on the first call.
+
+        Returns
+        -------
+        self : MLPClassifier
+            The updated model.
+        """
+        if self.solver not in ("sgd", "adam"):
+            raise AttributeError(
+                f"partial_fit is only available for stochastic optimizers. {self.solver} "
+                "is not stochastic; use solver='sgd' or 'adam'."
+            )
+        if self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: the class "
+                "frequencies of one batch are not those of the data. Pass a dict."
+            )
+        first_call = not hasattr(self, "classes_")
+        if first_call:
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit.")
+            self._label_binarizer = LabelBinarizer()
+            if type_of_target(y).startswith("multilabel"):
+                self._label_binarizer.fit(y)
+            else:
+                self._label_binarizer.fit(classes)
+        elif classes is not None and not np.array_equal(
+            self.classes_, unique_labels(classes)
+        ):
+            raise ValueError(
+                f"`classes={classes!r}` is not the same as on the first call to "
+                f"partial_fit, which was {self.classes_!r}."
+            )
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X: Any) -> Array:
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predicted labels (an indicator matrix for multilabel targets).
+        """
+        check_is_fitted(self)
+        return self._labels(self._forward(self._check_X(X)))
+
+    def predict_proba(self, X: Any) -> Array:
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Probabilities, classes ordered as in ``classes_``.
+        """
+        check_is_fitted(self)
+        out = self._forward(self._check_X(X))
+        if self.n_outputs_ == 1:
+            p = out.ravel()
+            return np.vstack([1 - p, p]).T
+        return out
+
+    def predict_log_proba(self, X: Any) -> Array:
+        """Natural logarithm of ``predict_proba``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Log-probabilities, classes ordered as in ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    def hidden_activations(self, X: Any) -> list[Array]:
+        """Outputs of every hidden layer for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        list of ndarray
+            One ``(n_samples, units)`` array per hidden layer.
+        """
+        check_is_fitted(self)
+        _, hidden = forward(
+            self._check_X(X),
+            self.coefs_,
+            self.intercepts_,
+            self._hidden_acts,
+            OUTPUT_ACTIVATIONS[self.out_activation_],
+            keep_hidden=True,
+        )
+        return hidden
+
+    def __sklearn_is_fitted__(self) -> bool:
+        # A diverged fit keeps its history_ but has no weights: it is not fitted.
+        return hasattr(self, "coefs_")
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    # ------------------------------------------------------------ parameters
+
+    def _hidden_sizes(self) -> list[int]:
+        sizes = self.hidden_layer_sizes
+        if not hasattr(sizes, "__iter__"):
+            sizes = [sizes]
+        sizes = list(sizes)
+        bad = [
+            (k + 1, s)
+            for k, s in enumerate(sizes)
+            if not isinstance(s, Integral | np.integer) or isinstance(s, bool) or s <= 0
+        ]
+        if bad:
+            layer, units = bad[0]
+            raise ValueError(
+                f"hidden_layer_sizes must be positive whole numbers of units, got "
+                f"{self.hidden_layer_sizes!r}: hidden layer {layer} has {units!r}. "
+                "Use for example hidden_layer_sizes=(16, 8)."
+            )
+        return [int(s) for s in sizes]
+
+    def _per_layer(self, name: str, value: Any, n_hidden: int) -> list:
+        if isinstance(value, str) or not hasattr(value, "__iter__"):
+            return [value] * n_hidden
+        values = list(value)
+        if len(values) != n_hidden:
+            raise ValueError(
+                f"{name} has {len(values)} entries but there are {n_hidden} hidden "
+                f"layers (hidden_layer_sizes={self.hidden_layer_sizes!r}); give one "
+                "per hidden layer or a single value for all."
+            )
+        return values
+
+    def _check_params(self) -> tuple[list[int], list[Activation], list[float]]:
+        """Validate the hyperparameters; return hidden sizes, activations, dropout."""
+        sizes = self._hidden_sizes()
+        acts = [get_activation(a) for a in self._per_layer("activation", self.activation, len(sizes))]
+        get_initializer(self.init)
+        dropout = [float(p) for p in self._per_layer("dropout", self.dropout, len(sizes))]
+        _check_choice("solver", self.solver, ("lbfgs", "sgd", "adam"))
+        _check_choice("learning_rate", self.learning_rate, ("constant", "invscaling", "adaptive"))
+        checks = [
+            ("alpha", self.alpha, 0, None, True),
+            ("learning_rate_init", self.learning_rate_init, 0, None, False),
+            ("power_t", self.power_t, 0, None, True),
+            ("tol", self.tol, 0, None, True),
+            ("momentum", self.momentum, 0, 1, True),
+            ("validation_fraction", self.validation_fraction, 0, 1, True),
+            ("beta_1", self.beta_1, 0, 1, True),
+            ("beta_2", self.beta_2, 0, 1, True),
+            ("epsilon", self.epsilon, 0, None, False),
+        ]
+        for name, value, low, high, low_ok in checks:
+            _check_real(name, value, low, high, low_ok)
+        for name, value in (("max_iter", self.max_iter), ("max_fun", self.max_fun)):
+            _check_int(name, value, 1)
+        if self.n_iter_no_change != np.inf:
+            _check_int("n_iter_no_change", self.n_iter_no_change, 1)
+        if self.batch_size != "auto":
+            _check_int("batch_size", self.batch_size, 1)
+        if self.validation_fraction >= 1:
+            raise ValueError(f"validation_fraction must be below 1, got {self.validation_fraction}.")
+        if self.beta_1 >= 1 or self.beta_2 >= 1:
+            raise ValueError(f"beta_1 and beta_2 must be below 1, got {self.beta_1}, {self.beta_2}.")
+        if any(not 0 <= p < 1 for p in dropout):
+            raise ValueError(f"dropout must be in [0, 1) for every hidden layer, got {self.dropout!r}.")
+        if self.clip_grad_norm is not None:
+            _check_real("clip_grad_norm", self.clip_grad_norm, 0, None, False)
+        if self.callbacks is not None and not all(callable(c) for c in self.callbacks):
+            raise ValueError("callbacks must be a list of callables taking an epoch's record.")
+        if self.dtype is not None and np.dtype(self.dtype) not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be None, 'float32' or 'float64', got {self.dtype!r}.")
+        return sizes, acts, dropout
+
+    # ------------------------------------------------------------ input checks
+
+    def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool) -> tuple[Any, Array]:
+        check_same_length(X, y)
+        dtype = (np.float64, np.float32) if self.dtype is None else np.dtype(self.dtype)
+        try:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                accept_sparse=["csr", "csc"],
+                multi_output=True,
+                dtype=dtype,
+                reset=reset,
+            )
+        except ValueError as err:
+            if "feature" in str(err) and "names" in str(err):
+                raise
+            message = explain_bad_features(X) or explain_bad_target(y)
+            if message is None:
+                raise
+            raise ValueError(message) from err
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = LabelBinarizer()
+            self._label_binarizer.fit(y)
+            self.classes_ = self._label_binarizer.classes_
+            if len(self.classes_) < 2 and self._label_binarizer.y_type_ != "multilabel-indicator":
+                raise ValueError(
+                    f"y has only one class ({self.classes_[0]!r}); a classifier needs at "
+                    "least two classes to learn from. Check that you chose the right "
+                    "target column and that the rows were not filtered to one class."
+                )
+        else:
+            classes = unique_labels(y)
+            if self.warm_start and not incremental:
+                if set(classes) != set(self.classes_):
+                    raise ValueError(
+                        "warm_start can only be used where `y` has the same classes as in "
+                        f"the previous call to fit. Previously got {self.classes_}, `y` "
+                        f"has {classes}"
+                    )
+            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+                raise ValueError(
+                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                    f"{self.classes_}. 'y' has {classes}."
+                )
+        # bool keeps float32 data from being upcast when subtracting targets
+        return X, self._label_binarizer.transform(y).astype(bool)
+
+    def _check_X(self, X: Any) -> Any:
+        """Validate prediction input and cast it to the model's dtype."""
+        try:
+            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        except ValueError as err:
+            if "feature" in str(err):
+                raise
+            message = explain_bad_features(X)
+            if message is None:
+                raise
+            raise ValueError(message) from err
+        dtype = self.coefs_[0].dtype
+        return X.astype(dtype, copy=False)
+
+    def _sample_weight(self, sample_weight: Any, X: Any, Y: Array) -> Array | None:
+        sw = None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=X.dtype)
+            if sw.ndim == 0:
+                sw = np.full(X.shape[0], sw, dtype=X.dtype)
+            if sw.shape != (X.shape[0],):
+                raise ValueError(
+                    f"sample_weight has shape {sw.shape} but X has {X.shape[0]} rows; give "
+                    "one weight per row."
+                )
+            if not np.all(np.isfinite(sw)) or np.any(sw < 0):
+                raise ValueError("sample_weight must be finite and non-negative.")
+            if not sw.any():
+                raise ValueError(
+                    "Sample weights must contain at least one non-zero number; every "
+                    "sample_weight is 0, so there is nothing to learn from."
+                )
+        if self.class_weight is not None:
+            if self._label_binarizer.y_type_ == "multilabel-indicator":
+                raise ValueError("class_weight is not supported for multilabel targets.")
+            labels = self._label_binarizer.inverse_transform(Y)
+            cw = compute_sample_weight(self.class_weight, labels).astype(X.dtype)
+            sw = cw if sw is None else sw * cw
+        return sw
+
+    # ------------------------------------------------------------ training
+
+    def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool) -> MLPClassifier:
+        sizes, acts, dropout = self._check_params()
+        first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        if not sp.issparse(X):
+            X = np.ascontiguousarray(X)
+        sw = self._sample_weight(sample_weight, X, Y)
+        layer_units = [X.shape[1], *sizes, Y.shape[1]]
+        self._random_state = check_random_state(self.random_state)
+        if first_pass:
+            self._initialize(Y, layer_units, acts, X.dtype)
+        elif [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]] != layer_units:
+            raise ValueError(
+                "warm_start and partial_fit need the same layers as the first fit: "
+                f"the model has {[c.shape[0] for c in self.coefs_][1:]} hidden units, "
+                f"hidden_layer_sizes is now {sizes}. Set warm_start=False to start over."
+            )
+        self._hidden_acts = acts
+        net = self._network(layer_units, acts, dropout, X.dtype)
+        macs = _batch_macs(layer_units, self._batch_rows(X.shape[0]))
+        with _blas_threads(1 if macs < _SINGLE_THREAD_BELOW else None):
+            try:
+                if self.solver == "lbfgs":
+                    self._fit_lbfgs(net, X, Y, sw)
+                else:
+                    self._fit_stochastic(net, X, Y, sw, incremental)
+            finally:
+                net.release()
+        return self
+
+    def _initialize(self, Y: Array, layer_units: list[int], acts: list[Activation], dtype: np.dtype) -> None:
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = (
+            "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
+        )
+        init = get_initializer(self.init)
+        # scikit-learn sizes the 'auto' bound by the network's one activation; with one
+        # activation per layer, each layer uses its own (the output layer, the last one).
+        names = [a.name for a in acts]
+        self.coefs_, self.intercepts_ = [], []
+        for i in range(self.n_layers_ - 1):
+            act = names[min(i, len(names) - 1)] if names else "relu"
+            coef, intercept = init(self._random_state, layer_units[i], layer_units[i + 1], act)
+            self.coefs_.append(coef.astype(dtype, copy=False))
+            self.intercepts_.append(intercept.astype(dtype, copy=False))
+        self.loss_curve_ = []
+        self.history_ = []
+        self._no_improvement_count = 0
+        self._optimizer = None
+        if self.early_stopping and self.solver != "lbfgs":
+            self.validation_scores_ = []
+            self.validation_loss_curve_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+            self.best_validation_score_ = None
+
+    def _network(self, layer_units: list[int], acts: list[Activation], dropout: list[float], dtype: np.dtype) -> Network:
+        """The flat-buffer network, with ``coefs_``/``intercepts_`` made views into it."""
+        net = Network(layer_units, acts, OUTPUT_ACTIVATIONS[self.out_activation_], dtype, dropout)
+        net.set_parameters(self.coefs_, self.intercepts_)
+        self.coefs_, self.intercepts_ = net.coefs, net.intercepts
+        return net
+
+    def _batch_rows(self, n_samples: int) -> int:
+        if self.solver == "lbfgs":
+            return n_samples
+        return min(200, n_samples) if self.batch_size == "auto" else min(self.batch_size, n_samples)
+
+    def _make_optimizer(self, n_params: int, dtype: np.dtype) -> Optimizer:
+        if self.solver == "sgd":
+            return SGD(
+                n_params,
+                dtype,
+                self.learning_rate_init,
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+            )
+        return Adam(n_params, dtype, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
+
+    def _split_validation(self, X: Any, Y: Array, sw: Array | None) -> tuple:
+        """Hold out the early-stopping validation rows exactly as scikit-learn does."""
+        if not self.early_stopping:
+            return X, Y, sw, None, None, None
+        stratify = Y if self.n_outputs_ == 1 else None
+        arrays = [X, Y] if sw is None else [X, Y, sw]
+        parts = train_test_split(
+            *arrays,
+            random_state=self._random_state,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X_train, X_val, Y_train, Y_val = parts[:4]
+        sw_train, sw_val = (None, None) if sw is None else parts[4:]
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or the "
+                "size of your dataset."
+            )
+        return X_train, Y_train, sw_train, X_val, Y_val, sw_val
+
+    def _fit_stochastic(self, net: Network, X: Any, Y: Array, sw: Array | None, incremental: bool) -> None:
+        if self._optimizer is None or not incremental:
+            self._optimizer = self._make_optimizer(net.params.size, net.params.dtype)
+        X, Y, sw, X_val, Y_val, sw_val = self._split_validation(X, Y, sw)
+        n_samples = X.shape[0]
+        if self.batch_size != "auto" and self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped",
+                stacklevel=3,
+            )
+        batch = self._batch_rows(n_samples)
+        epochs = _EpochData(X, Y, sw, self.shuffle)
+        dropout_rng = np.random.default_rng(self._random_state.randint(2**31)) if net.dropout else None
+        try:
+            for _ in range(self.max_iter):
+                started = time.perf_counter()
+                epochs.shuffle(self._random_state)
+                loss, grad_norm = self._run_epoch(net, epochs, batch, dropout_rng)
+                stop = self._end_epoch(net, loss, grad_norm, n_samples, X_val, Y_val, sw_val, started)
+                if stop or incremental:
+                    break
+                if self.n_iter_ == self.max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                        "and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                        stacklevel=3,
+                    )
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user.", stacklevel=3)
+        if self.early_stopping:
+            net.params[:] = self._best_params
+
+    def _run_epoch(self, net: Network, data: _EpochData, batch: int, rng: np.random.Generator | None) -> tuple[float, float]:
+        """One pass over the data in minibatches; returns mean loss and mean gradient norm."""
+        optimizer, alpha, clip = self._optimizer, self.alpha, self.clip_grad_norm
+        grads = net.grads
+        n = data.n_samples
+        total_loss = total_norm = 0.0
+        n_batches = 0
+        for start in range(0, n, batch):
+            stop = min(start + batch, n)
+            sw = None if data.sw is None else data.sw[start:stop]
+            loss = net.loss_and_gradient(data.X[start:stop], data.Y[start:stop], sw, alpha, rng)
+            total_loss += loss * (stop - start)
+            norm = float(np.sqrt(grads @ grads))
+            if clip is not None and norm > clip:
+                grads *= clip / norm
+            total_norm += norm
+            n_batches += 1
+            optimizer.step(net.params, grads)
+        return total_loss / n, total_norm / n_batches
+
+    def _end_epoch(
+        self,
+        net: Network,
+        loss: float,
+        grad_norm: float,
+        n_samples: int,
+        X_val: Any,
+        Y_val: Array | None,
+        sw_val: Array | None,
+        started: float,
+    ) -> bool:
+        """Bookkeeping after an epoch; returns True when training should stop."""
+        self.n_iter_ += 1
+        self.loss_ = loss
+        self.t_ += n_samples
+        self.loss_curve_.append(loss)
+        self._check_finite(net, loss)
+        if self.verbose:
+            print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
+        val_loss = val_score = None
+        if self.early_stopping:
+            val_loss, val_score = self._validation_scores(net, X_val, Y_val, sw_val)
+            self.validation_scores_.append(val_score)
+            self.validation_loss_curve_.append(val_loss)
+            if self.verbose:
+                print(f"Validation score: {val_score:f}")
+        self._update_no_improvement_count(net, loss, val_score)
+        self._optimizer.iteration_ends(self.t_)
+        record = self._record(net, loss, grad_norm, val_loss, val_score, started)
+        stop = self._run_callbacks(record)
+        if self._no_improvement_count > self.n_iter_no_change:
+            what = "Validation score" if self.early_stopping else "Training loss"
+            if self._optimizer.trigger_stopping():
+                if self.verbose:
+                    print(
+                        f"{what} did not improve more than tol={self.tol:f} for "
+                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
+                    )
+                return True
+            if self.verbose:
+                print(f"Setting learning rate to {self._optimizer.learning_rate:f}")
+            self._no_improvement_count = 0
+        return stop
+
+    def _validation_scores(self, net: Network, X_val: Any, Y_val: Array, sw_val: Array | None) -> tuple[float, float]:
+        proba, _ = forward(X_val, net.coefs, net.intercepts, net.hidden, net.output)
+        val_loss = log_loss(proba, Y_val, sw_val, net.output.name)
+        if not np.isfinite(proba).all():
+            return val_loss, float("nan")
+        y_true = self._label_binarizer.inverse_transform(Y_val)
+        score = accuracy_score(y_true, self._labels(proba), sample_weight=sw_val)
+        return val_loss, float(score)
+
+    def _update_no_improvement_count(self, net: Network, loss: float, val_score: float | None) -> None:
+        if self.early_stopping:
+            if val_score < self.best_validation_score_ + self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            if val_score > self.best_validation_score_:
+                self.best_validation_score_ = val_score
+                self._best_params = net.params.copy()
+        else:
+            if loss > self.best_loss_ - self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            self.best_loss_ = min(self.best_loss_, loss)
+
+    def _record(self, net: Network, loss: float, grad_norm: float, val_loss: float | None, val_score: float | None, started: float) -> dict[str, Any]:
+        record = {
+            "epoch": len(self.history_) + 1,
+            "loss": loss,
+            "validation_loss": val_loss,
+            "validation_score": val_score,
+            "learning_rate": float(self._optimizer.learning_rate) if self._optimizer else None,
+            "grad_norm": grad_norm,
+            "weight_norm": float(np.sqrt(net.params @ net.params)),
+            "seconds": time.perf_counter() - started,
+        }
+        self.history_.append(record)
+        return record
+
+    def _run_callbacks(self, record: dict[str, Any]) -> bool:
+        stop = False
+        for callback in self.callbacks or ():
+            stop = bool(callback(record)) or stop
+        return stop
+
+    def _check_finite(self, net: Network, loss: float) -> None:
+        if np.isfinite(loss) and np.isfinite(net.params).all():
+            return
+        epoch = self.n_iter_
+        for name in ("coefs_", "intercepts_"):
+            self.__dict__.pop(name, None)
+        raise TrainingDivergedError(
+            f"Training diverged at epoch {epoch}: the loss became {loss} and the weights "
+            "are no longer finite. Lower learning_rate_init (now "
+            f"{self.learning_rate_init}), set clip_grad_norm (for example 1.0), or scale "
+            "the inputs (StandardScaler). The model is left unfitted; history_ shows the "
+            "epochs before it diverged."
+        )
+
+    def _fit_lbfgs(self, net: Network, X: Any, Y: Array, sw: Array | None) -> None:
+        def loss_and_grad(x: Array) -> tuple[float, Array]:
+            net.params[:] = x
+            loss = net.loss_and_gradient(X, Y, sw, self.alpha)
+            return loss, net.grads.astype(np.float64)
+
+        started = [time.perf_counter()]
+
+        def on_iteration(intermediate_result: scipy.optimize.OptimizeResult) -> None:
+            loss = float(intermediate_result.fun)
+            self.loss_curve_.append(loss)
+            if self.verbose:
+                print(f"Iteration {len(self.loss_curve_)}, loss = {loss:.8f}")
+            grad_norm = float(np.sqrt(net.grads @ net.grads))
+            record = self._record(net, loss, grad_norm, None, None, started[0])
+            started[0] = time.perf_counter()
+            if self._run_callbacks(record):
+                raise StopIteration
+
+        result = scipy.optimize.minimize(
+            loss_and_grad,
+            net.params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=on_iteration,
+            options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
+        )
+        if result.status not in (0, 99) and not (result.status == 2 and "callback" in str(result.message)):
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iteration(s) "
+                f"(status={result.status}): {result.message}. Increase the number of "
+                "iterations (max_iter) or scale the data (StandardScaler).",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        self.n_iter_ = min(result.nit, self.max_iter)
+        self.loss_ = float(result.fun)
+        self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
+        net.params[:] = result.x
+        self._check_finite(net, self.loss_)
+
+    # ------------------------------------------------------------ prediction
+
+    def _forward(self, X: Any) -> Array:
+        out, _ = forward(
+            X,
+            self.coefs_,
+            self.intercepts_,
+            self._hidden_acts,
+            OUTPUT_ACTIVATIONS[self.out_activation_],
+        )
+        if not np.isfinite(out).all():
+            rows = np.flatnonzero(~np.isfinite(out).all(axis=1))
+            raise ValueError(
+                f"The network's output is not finite for {rows.size} rows (first: "
+                f"{rows[:5].tolist()}): their values are too large for the weights. "
+                "Scale the inputs the same way as the training data."
+            )
+        return out
+
+    def _labels(self, out: Array) -> Array:
+        if self.n_outputs_ == 1:
+            out = out.ravel()
+        return self._label_binarizer.inverse_transform(out)
+
+    def _score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+
+class _EpochData:
+    """The training rows in this epoch's order, as contiguous arrays.
+
+    Copying the rows once per epoch in shuffled order lets every minibatch be a
+    contiguous slice, which is much cheaper than gathering rows per minibatch.
+    The order is drawn as scikit-learn draws it, so minibatches match its own.
+    """
+
+    def __init__(self, X: Any, Y: Array, sw: Array | None, shuffle: bool) -> None:
+        self._X, self._Y, self._sw = X, Y, sw
+        self.n_samples = X.shape[0]
+        self._order = np.arange(self.n_samples)
+        self._shuffle = shuffle
+        self.X, self.Y, self.sw = X, Y, sw
+        if shuffle:
+            self.X = None if sp.issparse(X) else np.empty_like(X)
+            self.Y = np.empty_like(Y)
+            self.sw = None if sw is None else np.empty_like(sw)
+
+    def shuffle(self, rng: np.random.RandomState) -> None:
+        """Draw the next epoch's order (as ``sklearn.utils.shuffle`` does) and copy rows."""
+        if not self._shuffle:
+            return
+        self._order = self._order[rng.permutation(self.n_samples)]
+        if sp.issparse(self._X):
+            self.X = self._X[self._order]
+        else:
+            np.take(self._X, self._order, axis=0, out=self.X)
+        np.take(self._Y, self._order, axis=0, out=self.Y)
+        if self._sw is not None:
+            np.take(self._sw, self._order, out=self.sw)
+
+
+def _batch_macs(layer_units: list[int], rows: int) -> int:
+    return rows * sum(i * o for i, o in zip(layer_units[:-1], layer_units[1:], strict=True))
+
+
+class _blas_threads:
+    """Limit BLAS to ``n`` threads inside the block (no limit when ``n`` is None)."""
+
+    def __init__(self, n: int | None) -> None:
+        self._n = n
+        self._limiter = None
+
+    def __enter__(self) -> None:
+        global _blas_controller
+        if self._n is None:
+            return
+        if _blas_controller is None:
+            _blas_controller = ThreadpoolController()
+        self._limiter = _blas_controller.limit(limits=self._n, user_api="blas")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._limiter is not None:
+            self._limiter.restore_original_limits()
+
+
+def _check_choice(name: str, value: Any, valid: tuple[str, ...]) -> None:
+    if not isinstance(value, str) or value not in valid:
+        options = ", ".join(repr(v) for v in valid)
+        raise ValueError(f"{name}={value!r} is not valid; choose one of {options}.")
+
+
+def _check_real(name: str, value: Any, low: float, high: float | None, low_ok: bool) -> None:
+    ok = isinstance(value, Real) and not isinstance(value, bool) and np.isfinite(value) or (
+        high is None and value == np.inf
+    )
+    if ok:
+        ok = value >= low if low_ok else value > low
+        ok = ok and (high is None or value <= high)
+    if not ok:
+        bound = f">= {low}" if low_ok else f"> {low}"
+        if high is not None:
+            bound += f" and <= {high}"
+        raise ValueError(f"{name} must be a number {bound}, got {value!r}.")
+
+
+def _check_int(name: str, value: Any, low: int) -> None:
+    if not isinstance(value, Integral | np.integer) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}.")

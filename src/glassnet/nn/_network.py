@@ -1,0 +1,256 @@
+"""Forward and backward passes over a stack of dense layers.
+
+The whole idea, for a network with weight layers ``i = 0 .. L-1``::
+
+    a[0] = X
+    z[i+1] = a[i] @ W[i] + b[i]                  # (n_samples, units[i+1])
+    a[i+1] = f(z[i+1])                           # hidden f, or the output activation
+
+    delta[L-1] = (a[L] - Y) * sample_weight      # dL/dz of the output layer
+    dW[i] = (a[i].T @ delta[i] + alpha W[i]) / sum(w)
+    db[i] = sum_rows(delta[i]) / sum(w)
+    delta[i-1] = (delta[i] @ W[i].T) * f'(z[i])  # chain rule through layer i
+
+All weights and biases live in one flat vector (weights of every layer first, then
+biases, scikit-learn's packing order), and so do their gradients: the optimisers and
+L-BFGS then work on the vector in a handful of array operations, and the layers'
+matrices are views into it. Work arrays for a minibatch are allocated once and reused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from glassnet.nn._activations import Activation
+from glassnet.nn._losses import log_loss
+
+Array = np.ndarray
+
+
+def forward(
+    X: Array,
+    coefs: Sequence[Array],
+    intercepts: Sequence[Array],
+    hidden: Sequence[Activation],
+    output: Activation,
+    *,
+    keep_hidden: bool = False,
+) -> tuple[Array, list[Array]]:
+    """Run a network on ``X`` and return its output (and, optionally, hidden outputs).
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Inputs, already validated and of the network's dtype.
+    coefs, intercepts : sequences of ndarray
+        Each layer's ``(fan_in, fan_out)`` weights and ``(fan_out,)`` biases.
+    hidden : sequence of Activation
+        One activation per hidden layer.
+    output : Activation
+        The output activation.
+    keep_hidden : bool, default=False
+        Also return a copy of every hidden layer's output.
+
+    Returns
+    -------
+    output : ndarray of shape (n_samples, n_outputs)
+    hidden_outputs : list of ndarray
+        Empty unless ``keep_hidden``.
+    """
+    a = X
+    kept = []
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        z = a @ W  # (n_samples, fan_out), a new array we may overwrite
+        z += b
+        act = hidden[i] if i < len(hidden) else output
+        act.forward(z, z)
+        a = z
+        if keep_hidden and i < len(hidden):
+            kept.append(a.copy())
+    return a, kept
+
+
+class Network:
+    """A dense network's parameters, gradients and minibatch work arrays.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        ``[n_features, *hidden_layer_sizes, n_outputs]``.
+    hidden : list of Activation
+        One activation per hidden layer.
+    output : Activation
+        The output activation (logistic or softmax), paired with its log loss.
+    dtype : numpy dtype
+        float64 or float32.
+    dropout : list of float, optional
+        Probability of zeroing each hidden layer's units during training.
+    """
+
+    def __init__(
+        self,
+        layer_units: list[int],
+        hidden: list[Activation],
+        output: Activation,
+        dtype: np.dtype,
+        dropout: list[float] | None = None,
+    ) -> None:
+        self.layer_units = layer_units
+        self.hidden = hidden
+        self.output = output
+        self.dtype = np.dtype(dtype)
+        self.dropout = dropout if dropout and any(dropout) else None
+        shapes = list(zip(layer_units[:-1], layer_units[1:], strict=True))
+        self.n_coef = sum(i * o for i, o in shapes)
+        n_params = self.n_coef + sum(layer_units[1:])
+        self.params = np.zeros(n_params, dtype=self.dtype)
+        self.grads = np.zeros(n_params, dtype=self.dtype)
+        self.coefs, self.intercepts = _views(self.params, shapes)
+        self.coef_grads, self.intercept_grads = _views(self.grads, shapes)
+        self._l2 = np.empty(self.n_coef, dtype=self.dtype)
+        self._capacity = 0
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers."""
+        return len(self.layer_units) - 1
+
+    def set_parameters(self, coefs: Sequence[Array], intercepts: Sequence[Array]) -> None:
+        """Copy per-layer weights and biases into the flat parameter vector."""
+        for dst, src in zip(self.coefs + self.intercepts, list(coefs) + list(intercepts), strict=True):
+            if dst is not src:
+                dst[...] = src
+
+    def _activation(self, i: int) -> Activation:
+        return self.hidden[i] if i < len(self.hidden) else self.output
+
+    def _allocate(self, n: int) -> None:
+        """Allocate work arrays for minibatches of up to ``n`` rows."""
+        if n <= self._capacity:
+            return
+        units = self.layer_units
+        empty = [np.empty((n, u), dtype=self.dtype) for u in units[1:]]
+        self._a = [None, *empty]  # a[i+1]: output of layer i
+        self._z = [None] + [
+            np.empty((n, u), dtype=self.dtype) if self._activation(i).needs_input else a
+            for i, (u, a) in enumerate(zip(units[1:], empty, strict=True))
+        ]
+        self._deltas = [np.empty((n, u), dtype=self.dtype) for u in units[1:]]
+        if self.dropout:
+            self._masks = [np.empty((n, u), dtype=self.dtype) for u in units[1:-1]]
+            self._dropped = [np.empty((n, u), dtype=self.dtype) for u in units[1:-1]]
+        self._capacity = n
+
+    def release(self) -> None:
+        """Free the minibatch work arrays (they can be large after L-BFGS)."""
+        for name in ("_a", "_z", "_deltas", "_masks", "_dropped"):
+            self.__dict__.pop(name, None)
+        self._capacity = 0
+
+    def _forward_train(self, X: Array | sp.spmatrix, rng: np.random.Generator | None) -> list:
+        """Forward pass that keeps what the backward pass needs; returns each layer's input."""
+        n = X.shape[0]
+        inputs = [X]
+        for i in range(self.n_layers):
+            z = self._z[i + 1][:n]  # (n, units[i+1])
+            if sp.issparse(inputs[i]):
+                z[...] = inputs[i] @ self.coefs[i]
+            else:
+                np.dot(inputs[i], self.coefs[i], out=z)
+            z += self.intercepts[i]
+            a = self._a[i + 1][:n]
+            self._activation(i).forward(z, a)
+            if self.dropout and i < len(self.hidden) and self.dropout[i] > 0:
+                a = self._drop(i, a, rng)
+            inputs.append(a)
+        return inputs
+
+    def _drop(self, i: int, a: Array, rng: np.random.Generator | None) -> Array:
+        # Inverted dropout: zero units with probability p, scale survivors by 1/(1-p)
+        # so that the expected activation matches prediction time, when nothing drops.
+        p = self.dropout[i]
+        mask = self._masks[i][: a.shape[0]]
+        rng.random(dtype=self.dtype, out=mask)
+        np.multiply(mask >= p, 1.0 / (1.0 - p), out=mask)
+        out = self._dropped[i][: a.shape[0]]
+        np.multiply(a, mask, out=out)
+        return out
+
+    def loss_and_gradient(
+        self,
+        X: Array | sp.spmatrix,
+        Y: Array,
+        sample_weight: Array | None,
+        alpha: float,
+        rng: np.random.Generator | None = None,
+    ) -> float:
+        """Loss on a minibatch; its gradient is left in ``self.grads``.
+
+        Parameters
+        ----------
+        X : ndarray or sparse matrix of shape (n, n_features)
+        Y : ndarray of bool, shape (n, n_outputs)
+            Indicator targets.
+        sample_weight : ndarray of shape (n,) or None
+        alpha : float
+            L2 penalty, divided by the total sample weight as in scikit-learn.
+        rng : numpy Generator, optional
+            Source of dropout masks (needed only with dropout).
+
+        Returns
+        -------
+        float
+            Mean log loss plus the L2 term.
+        """
+        n = X.shape[0]
+        self._allocate(n)
+        inputs = self._forward_train(X, rng)
+        out = inputs[-1]  # (n, n_outputs)
+        sw_sum = float(n) if sample_weight is None else float(sample_weight.sum())
+        loss = log_loss(out, Y, sample_weight, self.output.name)
+        if alpha:
+            # Per layer, as scikit-learn sums it, so that losses agree to the bit.
+            squares = sum(float(np.dot(c.ravel(), c.ravel())) for c in self.coefs)
+            loss += (0.5 * alpha) * squares / sw_sum
+
+        delta = self._deltas[-1][:n]
+        np.subtract(out, Y, out=delta)
+        if sample_weight is not None:
+            delta *= sample_weight[:, None]
+        for i in range(self.n_layers - 1, -1, -1):
+            inp = inputs[i]
+            if sp.issparse(inp):
+                self.coef_grads[i][...] = inp.T @ delta
+            else:
+                np.dot(inp.T, delta, out=self.coef_grads[i])
+            np.sum(delta, axis=0, out=self.intercept_grads[i])
+            if i == 0:
+                break
+            prev = self._deltas[i - 1][:n]  # (n, units[i])
+            np.dot(delta, self.coefs[i].T, out=prev)
+            if self.dropout and self.dropout[i - 1] > 0:
+                prev *= self._masks[i - 1][:n]
+            act = self.hidden[i - 1]
+            act.backward(self._a[i][:n], self._z[i][:n] if act.needs_input else None, prev)
+            delta = prev
+
+        if alpha:
+            np.multiply(self.params[: self.n_coef], alpha, out=self._l2)
+            self.grads[: self.n_coef] += self._l2
+        self.grads /= sw_sum
+        return loss
+
+
+def _views(flat: Array, shapes: list[tuple[int, int]]) -> tuple[list[Array], list[Array]]:
+    """Split a flat vector into per-layer weight matrices then bias vectors (views)."""
+    coefs, intercepts, start = [], [], 0
+    for fan_in, fan_out in shapes:
+        coefs.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
+        start += fan_in * fan_out
+    for _, fan_out in shapes:
+        intercepts.append(flat[start : start + fan_out])
+        start += fan_out
+    return coefs, intercepts
