@@ -318,4 +318,3 @@ def derivative(name: str, z: ArrayLikeFloat) -> Array:
     d = np.ones_like(z)
     act.backward(a, z if act.needs_input else None, d)
     return d
-

@@ -25,32 +25,41 @@ def _auto(rng: np.random.RandomState, fan_in: int, fan_out: int, act: str) -> tu
     return coef, intercept
 
 
-
-def _glorot_uniform(rng: np.random.RandomState, fan_in: int, fan_out: int, act: str) -> tuple[Array, Array]:
+def _glorot_uniform(
+    rng: np.random.RandomState, fan_in: int, fan_out: int, act: str
+) -> tuple[Array, Array]:
     # Glorot & Bengio (2010): U(±sqrt(6 / (fan_in + fan_out))), biases 0.
     bound = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-bound, bound, (fan_in, fan_out)), np.zeros(fan_out)
 
 
-def _glorot_normal(rng: np.random.RandomState, fan_in: int, fan_out: int, act: str) -> tuple[Array, Array]:
+def _glorot_normal(
+    rng: np.random.RandomState, fan_in: int, fan_out: int, act: str
+) -> tuple[Array, Array]:
     # Glorot & Bengio (2010): N(0, 2 / (fan_in + fan_out)), biases 0.
     std = np.sqrt(2.0 / (fan_in + fan_out))
     return rng.normal(0.0, std, (fan_in, fan_out)), np.zeros(fan_out)
 
 
-def _he_uniform(rng: np.random.RandomState, fan_in: int, fan_out: int, act: str) -> tuple[Array, Array]:
+def _he_uniform(
+    rng: np.random.RandomState, fan_in: int, fan_out: int, act: str
+) -> tuple[Array, Array]:
     # He, Zhang, Ren & Sun (2015): U(±sqrt(6 / fan_in)), for the ReLU family.
     bound = np.sqrt(6.0 / fan_in)
     return rng.uniform(-bound, bound, (fan_in, fan_out)), np.zeros(fan_out)
 
 
-def _he_normal(rng: np.random.RandomState, fan_in: int, fan_out: int, act: str) -> tuple[Array, Array]:
+def _he_normal(
+    rng: np.random.RandomState, fan_in: int, fan_out: int, act: str
+) -> tuple[Array, Array]:
     # He, Zhang, Ren & Sun (2015): N(0, 2 / fan_in), for the ReLU family.
     std = np.sqrt(2.0 / fan_in)
     return rng.normal(0.0, std, (fan_in, fan_out)), np.zeros(fan_out)
 
 
-def _lecun_normal(rng: np.random.RandomState, fan_in: int, fan_out: int, act: str) -> tuple[Array, Array]:
+def _lecun_normal(
+    rng: np.random.RandomState, fan_in: int, fan_out: int, act: str
+) -> tuple[Array, Array]:
     # LeCun et al. (1998); Klambauer et al. (2017) for SELU: N(0, 1 / fan_in).
     std = np.sqrt(1.0 / fan_in)
     return rng.normal(0.0, std, (fan_in, fan_out)), np.zeros(fan_out)

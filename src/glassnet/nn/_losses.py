@@ -40,13 +40,17 @@ def log_loss(prob: Array, y: Array, sample_weight: Array | None, out_activation:
     # which differs from it in the last bit.
     eps = np.finfo(prob.dtype).eps
     if out_activation == "softmax":
-        terms = np.clip(prob, eps, 1 - eps)
+        terms = np.maximum(prob, eps)
+        np.minimum(terms, 1 - eps, out=terms)
         xlogy(y, terms, out=terms)  # log p for each sample's true class, else 0
     else:
         terms = np.where(y, prob, 1 - prob)  # (n_samples, n_outputs)
-        np.clip(terms, eps, 1 - eps, out=terms)
+        np.maximum(terms, eps, out=terms)
+        np.minimum(terms, 1 - eps, out=terms)
         xlogy(1.0, terms, out=terms)
     if sample_weight is None:
-        return -float(terms.mean(axis=0).sum())
-    terms *= sample_weight[:, None]
-    return -float((terms.sum(axis=0) / sample_weight.sum()).sum())
+        per_output = np.add.reduce(terms, axis=0) / terms.shape[0]  # what .mean(axis=0) does
+    else:
+        terms *= sample_weight[:, None]
+        per_output = np.add.reduce(terms, axis=0) / sample_weight.sum()
+    return -float(per_output[0] if per_output.size == 1 else per_output.sum())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -19,29 +18,24 @@ import scipy.optimize
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import ThreadpoolController
 
-from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation, get_activation
+from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation
+from glassnet.nn._epochs import EpochRows, blas_threads_for, limit_blas_threads
 from glassnet.nn._init import get_initializer
 from glassnet.nn._losses import log_loss
 from glassnet.nn._network import Network, forward
 from glassnet.nn._optimizers import SGD, Adam, Optimizer
+from glassnet.nn._params import check_params
 from glassnet.nn._validation import check_same_length, explain_bad_features, explain_bad_target
 
 Array = np.ndarray
 EpochCallback = Callable[[dict[str, Any]], bool | None]
-
-# Below this many multiply-adds per minibatch, BLAS threads cost more than they
-# save: on a busy 2-core machine two-thread OpenBLAS made tiny products 15-190x slower.
-_SINGLE_THREAD_BELOW = 2_000_000
-_blas_controller: ThreadpoolController | None = None
 
 
 class TrainingDivergedError(ValueError):
@@ -301,9 +295,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 self._label_binarizer.fit(y)
             else:
                 self._label_binarizer.fit(classes)
-        elif classes is not None and not np.array_equal(
-            self.classes_, unique_labels(classes)
-        ):
+        elif classes is not None and not np.array_equal(self.classes_, unique_labels(classes)):
             raise ValueError(
                 f"`classes={classes!r}` is not the same as on the first call to "
                 f"partial_fit, which was {self.classes_!r}."
@@ -364,7 +356,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             return np.log(proba, out=proba)
 
     def hidden_activations(self, X: Any) -> list[Array]:
-        """Outputs of every hidden layer for X.
+        """Return the outputs of every hidden layer for X.
 
         Parameters
         ----------
@@ -398,78 +390,6 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     # ------------------------------------------------------------ parameters
-
-    def _hidden_sizes(self) -> list[int]:
-        sizes = self.hidden_layer_sizes
-        if not hasattr(sizes, "__iter__"):
-            sizes = [sizes]
-        sizes = list(sizes)
-        bad = [
-            (k + 1, s)
-            for k, s in enumerate(sizes)
-            if not isinstance(s, Integral | np.integer) or isinstance(s, bool) or s <= 0
-        ]
-        if bad:
-            layer, units = bad[0]
-            raise ValueError(
-                f"hidden_layer_sizes must be positive whole numbers of units, got "
-                f"{self.hidden_layer_sizes!r}: hidden layer {layer} has {units!r}. "
-                "Use for example hidden_layer_sizes=(16, 8)."
-            )
-        return [int(s) for s in sizes]
-
-    def _per_layer(self, name: str, value: Any, n_hidden: int) -> list:
-        if isinstance(value, str) or not hasattr(value, "__iter__"):
-            return [value] * n_hidden
-        values = list(value)
-        if len(values) != n_hidden:
-            raise ValueError(
-                f"{name} has {len(values)} entries but there are {n_hidden} hidden "
-                f"layers (hidden_layer_sizes={self.hidden_layer_sizes!r}); give one "
-                "per hidden layer or a single value for all."
-            )
-        return values
-
-    def _check_params(self) -> tuple[list[int], list[Activation], list[float]]:
-        """Validate the hyperparameters; return hidden sizes, activations, dropout."""
-        sizes = self._hidden_sizes()
-        acts = [get_activation(a) for a in self._per_layer("activation", self.activation, len(sizes))]
-        get_initializer(self.init)
-        dropout = [float(p) for p in self._per_layer("dropout", self.dropout, len(sizes))]
-        _check_choice("solver", self.solver, ("lbfgs", "sgd", "adam"))
-        _check_choice("learning_rate", self.learning_rate, ("constant", "invscaling", "adaptive"))
-        checks = [
-            ("alpha", self.alpha, 0, None, True),
-            ("learning_rate_init", self.learning_rate_init, 0, None, False),
-            ("power_t", self.power_t, 0, None, True),
-            ("tol", self.tol, 0, None, True),
-            ("momentum", self.momentum, 0, 1, True),
-            ("validation_fraction", self.validation_fraction, 0, 1, True),
-            ("beta_1", self.beta_1, 0, 1, True),
-            ("beta_2", self.beta_2, 0, 1, True),
-            ("epsilon", self.epsilon, 0, None, False),
-        ]
-        for name, value, low, high, low_ok in checks:
-            _check_real(name, value, low, high, low_ok)
-        for name, value in (("max_iter", self.max_iter), ("max_fun", self.max_fun)):
-            _check_int(name, value, 1)
-        if self.n_iter_no_change != np.inf:
-            _check_int("n_iter_no_change", self.n_iter_no_change, 1)
-        if self.batch_size != "auto":
-            _check_int("batch_size", self.batch_size, 1)
-        if self.validation_fraction >= 1:
-            raise ValueError(f"validation_fraction must be below 1, got {self.validation_fraction}.")
-        if self.beta_1 >= 1 or self.beta_2 >= 1:
-            raise ValueError(f"beta_1 and beta_2 must be below 1, got {self.beta_1}, {self.beta_2}.")
-        if any(not 0 <= p < 1 for p in dropout):
-            raise ValueError(f"dropout must be in [0, 1) for every hidden layer, got {self.dropout!r}.")
-        if self.clip_grad_norm is not None:
-            _check_real("clip_grad_norm", self.clip_grad_norm, 0, None, False)
-        if self.callbacks is not None and not all(callable(c) for c in self.callbacks):
-            raise ValueError("callbacks must be a list of callables taking an epoch's record.")
-        if self.dtype is not None and np.dtype(self.dtype) not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be None, 'float32' or 'float64', got {self.dtype!r}.")
-        return sizes, acts, dropout
 
     # ------------------------------------------------------------ input checks
 
@@ -566,7 +486,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------ training
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool) -> MLPClassifier:
-        sizes, acts, dropout = self._check_params()
+        sizes, acts, dropout = check_params(self)
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         if not sp.issparse(X):
@@ -584,8 +504,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             )
         self._hidden_acts = acts
         net = self._network(layer_units, acts, dropout, X.dtype)
-        macs = _batch_macs(layer_units, self._batch_rows(X.shape[0]))
-        with _blas_threads(1 if macs < _SINGLE_THREAD_BELOW else None):
+        threads = blas_threads_for(layer_units, self._batch_rows(X.shape[0]))
+        with limit_blas_threads(threads):
             try:
                 if self.solver == "lbfgs":
                     self._fit_lbfgs(net, X, Y, sw)
@@ -595,7 +515,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 net.release()
         return self
 
-    def _initialize(self, Y: Array, layer_units: list[int], acts: list[Activation], dtype: np.dtype) -> None:
+    def _initialize(
+        self, Y: Array, layer_units: list[int], acts: list[Activation], dtype: np.dtype
+    ) -> None:
         self.n_iter_ = 0
         self.t_ = 0
         self.n_outputs_ = Y.shape[1]
@@ -628,8 +550,10 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.validation_loss_curve_ = None
             self.best_validation_score_ = None
 
-    def _network(self, layer_units: list[int], acts: list[Activation], dropout: list[float], dtype: np.dtype) -> Network:
-        """The flat-buffer network, with ``coefs_``/``intercepts_`` made views into it."""
+    def _network(
+        self, layer_units: list[int], acts: list[Activation], dropout: list[float], dtype: np.dtype
+    ) -> Network:
+        """Build the flat-buffer network and make ``coefs_``/``intercepts_`` views into it."""
         net = Network(layer_units, acts, OUTPUT_ACTIVATIONS[self.out_activation_], dtype, dropout)
         net.set_parameters(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = net.coefs, net.intercepts
@@ -651,7 +575,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 self.nesterovs_momentum,
                 self.power_t,
             )
-        return Adam(n_params, dtype, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
+        return Adam(
+            n_params, dtype, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
+        )
 
     def _split_validation(self, X: Any, Y: Array, sw: Array | None) -> tuple:
         """Hold out the early-stopping validation rows exactly as scikit-learn does."""
@@ -674,25 +600,32 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             )
         return X_train, Y_train, sw_train, X_val, Y_val, sw_val
 
-    def _fit_stochastic(self, net: Network, X: Any, Y: Array, sw: Array | None, incremental: bool) -> None:
+    def _fit_stochastic(
+        self, net: Network, X: Any, Y: Array, sw: Array | None, incremental: bool
+    ) -> None:
         if self._optimizer is None or not incremental:
             self._optimizer = self._make_optimizer(net.params.size, net.params.dtype)
         X, Y, sw, X_val, Y_val, sw_val = self._split_validation(X, Y, sw)
         n_samples = X.shape[0]
         if self.batch_size != "auto" and self.batch_size > n_samples:
             warnings.warn(
-                "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped",
-                stacklevel=3,
+                f"Got `batch_size` less than 1 or larger than sample size. It is going to "
+                f"be clipped to the {n_samples} training rows.",
+                stacklevel=4,
             )
         batch = self._batch_rows(n_samples)
-        epochs = _EpochData(X, Y, sw, self.shuffle)
-        dropout_rng = np.random.default_rng(self._random_state.randint(2**31)) if net.dropout else None
+        epochs = EpochRows(X, Y, sw, self.shuffle)
+        dropout_rng = (
+            np.random.default_rng(self._random_state.randint(2**31)) if net.dropout else None
+        )
         try:
             for _ in range(self.max_iter):
                 started = time.perf_counter()
-                epochs.shuffle(self._random_state)
+                epochs.next_epoch(self._random_state)
                 loss, grad_norm = self._run_epoch(net, epochs, batch, dropout_rng)
-                stop = self._end_epoch(net, loss, grad_norm, n_samples, X_val, Y_val, sw_val, started)
+                stop = self._end_epoch(
+                    net, loss, grad_norm, n_samples, X_val, Y_val, sw_val, started
+                )
                 if stop or incremental:
                     break
                 if self.n_iter_ == self.max_iter:
@@ -700,14 +633,16 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                         f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                         "and the optimization hasn't converged yet.",
                         ConvergenceWarning,
-                        stacklevel=3,
+                        stacklevel=4,
                     )
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=3)
+            warnings.warn("Training interrupted by user.", stacklevel=4)
         if self.early_stopping:
             net.params[:] = self._best_params
 
-    def _run_epoch(self, net: Network, data: _EpochData, batch: int, rng: np.random.Generator | None) -> tuple[float, float]:
+    def _run_epoch(
+        self, net: Network, data: EpochRows, batch: int, rng: np.random.Generator | None
+    ) -> tuple[float, float]:
         """One pass over the data in minibatches; returns mean loss and mean gradient norm."""
         optimizer, alpha, clip = self._optimizer, self.alpha, self.clip_grad_norm
         grads = net.grads
@@ -716,7 +651,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         n_batches = 0
         for start in range(0, n, batch):
             stop = min(start + batch, n)
-            sw = None if data.sw is None else data.sw[start:stop]
+            sw = None if data.sample_weight is None else data.sample_weight[start:stop]
             loss = net.loss_and_gradient(data.X[start:stop], data.Y[start:stop], sw, alpha, rng)
             total_loss += loss * (stop - start)
             norm = float(np.sqrt(grads @ grads))
@@ -771,16 +706,25 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self._no_improvement_count = 0
         return stop
 
-    def _validation_scores(self, net: Network, X_val: Any, Y_val: Array, sw_val: Array | None) -> tuple[float, float]:
+    def _validation_scores(
+        self, net: Network, X_val: Any, Y_val: Array, sw_val: Array | None
+    ) -> tuple[float, float]:
         proba, _ = forward(X_val, net.coefs, net.intercepts, net.hidden, net.output)
         val_loss = log_loss(proba, Y_val, sw_val, net.output.name)
         if not np.isfinite(proba).all():
             return val_loss, float("nan")
-        y_true = self._label_binarizer.inverse_transform(Y_val)
-        score = accuracy_score(y_true, self._labels(proba), sample_weight=sw_val)
-        return val_loss, float(score)
+        # Accuracy on indicator rows, deciding labels as LabelBinarizer does (argmax for
+        # softmax, > 0.5 for logistic): the same number as accuracy_score, without
+        # converting labels back and forth every epoch.
+        if net.output.name == "softmax":
+            correct = proba.argmax(axis=1) == Y_val.argmax(axis=1)
+        else:
+            correct = ((proba > 0.5) == Y_val).all(axis=1)
+        return val_loss, float(np.average(correct, weights=sw_val))
 
-    def _update_no_improvement_count(self, net: Network, loss: float, val_score: float | None) -> None:
+    def _update_no_improvement_count(
+        self, net: Network, loss: float, val_score: float | None
+    ) -> None:
         if self.early_stopping:
             if val_score < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
@@ -796,7 +740,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 self._no_improvement_count = 0
             self.best_loss_ = min(self.best_loss_, loss)
 
-    def _record(self, net: Network, loss: float, grad_norm: float, val_loss: float | None, val_score: float | None, started: float) -> dict[str, Any]:
+    def _record(
+        self,
+        net: Network,
+        loss: float,
+        grad_norm: float,
+        val_loss: float | None,
+        val_score: float | None,
+        started: float,
+    ) -> dict[str, Any]:
         record = {
             "epoch": len(self.history_) + 1,
             "loss": loss,
@@ -857,13 +809,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             callback=on_iteration,
             options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
         )
-        if result.status not in (0, 99) and not (result.status == 2 and "callback" in str(result.message)):
+        if result.status not in (0, 99) and not (
+            result.status == 2 and "callback" in str(result.message)
+        ):
             warnings.warn(
                 f"lbfgs failed to converge after {result.nit} iteration(s) "
                 f"(status={result.status}): {result.message}. Increase the number of "
                 "iterations (max_iter) or scale the data (StandardScaler).",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         self.n_iter_ = min(result.nit, self.max_iter)
         self.loss_ = float(result.fun)
@@ -894,88 +848,3 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         if self.n_outputs_ == 1:
             out = out.ravel()
         return self._label_binarizer.inverse_transform(out)
-
-    def _score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
-
-
-class _EpochData:
-    """The training rows in this epoch's order, as contiguous arrays.
-
-    Copying the rows once per epoch in shuffled order lets every minibatch be a
-    contiguous slice, which is much cheaper than gathering rows per minibatch.
-    The order is drawn as scikit-learn draws it, so minibatches match its own.
-    """
-
-    def __init__(self, X: Any, Y: Array, sw: Array | None, shuffle: bool) -> None:
-        self._X, self._Y, self._sw = X, Y, sw
-        self.n_samples = X.shape[0]
-        self._order = np.arange(self.n_samples)
-        self._shuffle = shuffle
-        self.X, self.Y, self.sw = X, Y, sw
-        if shuffle:
-            self.X = None if sp.issparse(X) else np.empty_like(X)
-            self.Y = np.empty_like(Y)
-            self.sw = None if sw is None else np.empty_like(sw)
-
-    def shuffle(self, rng: np.random.RandomState) -> None:
-        """Draw the next epoch's order (as ``sklearn.utils.shuffle`` does) and copy rows."""
-        if not self._shuffle:
-            return
-        self._order = self._order[rng.permutation(self.n_samples)]
-        if sp.issparse(self._X):
-            self.X = self._X[self._order]
-        else:
-            np.take(self._X, self._order, axis=0, out=self.X)
-        np.take(self._Y, self._order, axis=0, out=self.Y)
-        if self._sw is not None:
-            np.take(self._sw, self._order, out=self.sw)
-
-
-def _batch_macs(layer_units: list[int], rows: int) -> int:
-    return rows * sum(i * o for i, o in zip(layer_units[:-1], layer_units[1:], strict=True))
-
-
-class _blas_threads:
-    """Limit BLAS to ``n`` threads inside the block (no limit when ``n`` is None)."""
-
-    def __init__(self, n: int | None) -> None:
-        self._n = n
-        self._limiter = None
-
-    def __enter__(self) -> None:
-        global _blas_controller
-        if self._n is None:
-            return
-        if _blas_controller is None:
-            _blas_controller = ThreadpoolController()
-        self._limiter = _blas_controller.limit(limits=self._n, user_api="blas")
-
-    def __exit__(self, *exc: object) -> None:
-        if self._limiter is not None:
-            self._limiter.restore_original_limits()
-
-
-def _check_choice(name: str, value: Any, valid: tuple[str, ...]) -> None:
-    if not isinstance(value, str) or value not in valid:
-        options = ", ".join(repr(v) for v in valid)
-        raise ValueError(f"{name}={value!r} is not valid; choose one of {options}.")
-
-
-def _check_real(name: str, value: Any, low: float, high: float | None, low_ok: bool) -> None:
-    ok = isinstance(value, Real) and not isinstance(value, bool) and np.isfinite(value) or (
-        high is None and value == np.inf
-    )
-    if ok:
-        ok = value >= low if low_ok else value > low
-        ok = ok and (high is None or value <= high)
-    if not ok:
-        bound = f">= {low}" if low_ok else f"> {low}"
-        if high is not None:
-            bound += f" and <= {high}"
-        raise ValueError(f"{name} must be a number {bound}, got {value!r}.")
-
-
-def _check_int(name: str, value: Any, low: int) -> None:
-    if not isinstance(value, Integral | np.integer) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}.")

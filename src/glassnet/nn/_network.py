@@ -19,6 +19,7 @@ matrices are views into it. Work arrays for a minibatch are allocated once and r
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -103,15 +104,22 @@ class Network:
         self.output = output
         self.dtype = np.dtype(dtype)
         self.dropout = dropout if dropout and any(dropout) else None
-        shapes = list(zip(layer_units[:-1], layer_units[1:], strict=True))
+        shapes = list(itertools.pairwise(layer_units))
         self.n_coef = sum(i * o for i, o in shapes)
         n_params = self.n_coef + sum(layer_units[1:])
         self.params = np.zeros(n_params, dtype=self.dtype)
         self.grads = np.zeros(n_params, dtype=self.dtype)
         self.coefs, self.intercepts = _views(self.params, shapes)
         self.coef_grads, self.intercept_grads = _views(self.grads, shapes)
+        # Views made once: flat weights (for the L2 term), transposes (for the
+        # backward products), the weight prefix of the flat vectors.
+        self._acts = [*hidden, output]
+        self._coefs_flat = [c.reshape(-1) for c in self.coefs]
+        self._coefs_T = [c.T for c in self.coefs]
+        self._coef_params = self.params[: self.n_coef]
+        self._coef_grads_flat = self.grads[: self.n_coef]
         self._l2 = np.empty(self.n_coef, dtype=self.dtype)
-        self._capacity = 0
+        self._capacity = self._rows = 0
 
     @property
     def n_layers(self) -> int:
@@ -120,49 +128,53 @@ class Network:
 
     def set_parameters(self, coefs: Sequence[Array], intercepts: Sequence[Array]) -> None:
         """Copy per-layer weights and biases into the flat parameter vector."""
-        for dst, src in zip(self.coefs + self.intercepts, list(coefs) + list(intercepts), strict=True):
+        pairs = zip(self.coefs + self.intercepts, [*coefs, *intercepts], strict=True)
+        for dst, src in pairs:
             if dst is not src:
                 dst[...] = src
 
-    def _activation(self, i: int) -> Activation:
-        return self.hidden[i] if i < len(self.hidden) else self.output
-
     def _allocate(self, n: int) -> None:
-        """Allocate work arrays for minibatches of up to ``n`` rows."""
-        if n <= self._capacity:
-            return
-        units = self.layer_units
-        empty = [np.empty((n, u), dtype=self.dtype) for u in units[1:]]
-        self._a = [None, *empty]  # a[i+1]: output of layer i
-        self._z = [None] + [
-            np.empty((n, u), dtype=self.dtype) if self._activation(i).needs_input else a
-            for i, (u, a) in enumerate(zip(units[1:], empty, strict=True))
-        ]
-        self._deltas = [np.empty((n, u), dtype=self.dtype) for u in units[1:]]
-        if self.dropout:
-            self._masks = [np.empty((n, u), dtype=self.dtype) for u in units[1:-1]]
-            self._dropped = [np.empty((n, u), dtype=self.dtype) for u in units[1:-1]]
-        self._capacity = n
+        """Make work arrays for minibatches of up to ``n`` rows, and views for ``n`` rows."""
+        if n > self._capacity:
+            acts = [*self.hidden, self.output]
+            self._a = [np.empty((n, u), dtype=self.dtype) for u in self.layer_units[1:]]
+            self._z = [
+                np.empty_like(a) if act.needs_input else a
+                for act, a in zip(acts, self._a, strict=True)
+            ]
+            self._deltas = [np.empty_like(a) for a in self._a]
+            if self.dropout:
+                self._masks = [np.empty_like(a) for a in self._a[:-1]]
+                self._dropped = [np.empty_like(a) for a in self._a[:-1]]
+            self._capacity = n
+            self._rows = 0
+        if n != self._rows:
+            # Views of the first n rows, made once per minibatch size rather than per call.
+            cut = [a[:n] for a in self._a], [z[:n] for z in self._z], [d[:n] for d in self._deltas]
+            self._a_n, self._z_n, self._deltas_n = cut
+            if self.dropout:
+                self._masks_n = [m[:n] for m in self._masks]
+                self._dropped_n = [d[:n] for d in self._dropped]
+            self._rows = n
 
     def release(self) -> None:
         """Free the minibatch work arrays (they can be large after L-BFGS)."""
         for name in ("_a", "_z", "_deltas", "_masks", "_dropped"):
-            self.__dict__.pop(name, None)
-        self._capacity = 0
+            for suffix in ("", "_n"):
+                self.__dict__.pop(name + suffix, None)
+        self._capacity = self._rows = 0
 
     def _forward_train(self, X: Array | sp.spmatrix, rng: np.random.Generator | None) -> list:
         """Forward pass that keeps what the backward pass needs; returns each layer's input."""
-        n = X.shape[0]
         inputs = [X]
-        for i in range(self.n_layers):
-            z = self._z[i + 1][:n]  # (n, units[i+1])
-            if sp.issparse(inputs[i]):
-                z[...] = inputs[i] @ self.coefs[i]
+        layers = zip(self.coefs, self.intercepts, self._acts, self._z_n, self._a_n, strict=True)
+        for i, (W, b, act, z, a) in enumerate(layers):
+            if i == 0 and sp.issparse(X):
+                z[...] = X @ W
             else:
-                np.dot(inputs[i], self.coefs[i], out=z)
-            z += self.intercepts[i]
-            a = self._a[i + 1][:n]
-            self._activation(i).forward(z, a)
+                np.dot(inputs[i], W, out=z)  # (n, units[i+1])
+            z += b
+            act.forward(z, a)
             if self.dropout and i < len(self.hidden) and self.dropout[i] > 0:
                 a = self._drop(i, a, rng)
             inputs.append(a)
@@ -172,10 +184,10 @@ class Network:
         # Inverted dropout: zero units with probability p, scale survivors by 1/(1-p)
         # so that the expected activation matches prediction time, when nothing drops.
         p = self.dropout[i]
-        mask = self._masks[i][: a.shape[0]]
+        mask = self._masks_n[i]
         rng.random(dtype=self.dtype, out=mask)
         np.multiply(mask >= p, 1.0 / (1.0 - p), out=mask)
-        out = self._dropped[i][: a.shape[0]]
+        out = self._dropped_n[i]
         np.multiply(a, mask, out=out)
         return out
 
@@ -213,33 +225,33 @@ class Network:
         loss = log_loss(out, Y, sample_weight, self.output.name)
         if alpha:
             # Per layer, as scikit-learn sums it, so that losses agree to the bit.
-            squares = sum(float(np.dot(c.ravel(), c.ravel())) for c in self.coefs)
+            squares = sum(float(np.dot(c, c)) for c in self._coefs_flat)
             loss += (0.5 * alpha) * squares / sw_sum
 
-        delta = self._deltas[-1][:n]
+        delta = self._deltas_n[-1]
         np.subtract(out, Y, out=delta)
         if sample_weight is not None:
             delta *= sample_weight[:, None]
         for i in range(self.n_layers - 1, -1, -1):
             inp = inputs[i]
-            if sp.issparse(inp):
+            if i == 0 and sp.issparse(inp):
                 self.coef_grads[i][...] = inp.T @ delta
             else:
-                np.dot(inp.T, delta, out=self.coef_grads[i])
-            np.sum(delta, axis=0, out=self.intercept_grads[i])
+                np.dot(inp.T, delta, out=self.coef_grads[i])  # (units[i], units[i+1])
+            np.add.reduce(delta, axis=0, out=self.intercept_grads[i])
             if i == 0:
                 break
-            prev = self._deltas[i - 1][:n]  # (n, units[i])
-            np.dot(delta, self.coefs[i].T, out=prev)
+            prev = self._deltas_n[i - 1]  # (n, units[i])
+            np.dot(delta, self._coefs_T[i], out=prev)
             if self.dropout and self.dropout[i - 1] > 0:
-                prev *= self._masks[i - 1][:n]
+                prev *= self._masks_n[i - 1]
             act = self.hidden[i - 1]
-            act.backward(self._a[i][:n], self._z[i][:n] if act.needs_input else None, prev)
+            act.backward(self._a_n[i - 1], self._z_n[i - 1] if act.needs_input else None, prev)
             delta = prev
 
         if alpha:
-            np.multiply(self.params[: self.n_coef], alpha, out=self._l2)
-            self.grads[: self.n_coef] += self._l2
+            np.multiply(self._coef_params, alpha, out=self._l2)
+            self._coef_grads_flat += self._l2
         self.grads /= sw_sum
         return loss
 

@@ -1,0 +1,21 @@
+"""The ``glassnet`` command line: a Typer app with one module per command group."""
+
+import typer
+
+from glassnet.cli.demo import demo
+
+app = typer.Typer(
+    help="glassnet: neural-network classification on tabular data that you can see into.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Neural-network classification on tabular data that you can see into."""
+
+
+app.command()(demo)
+
+__all__ = ["app"]

@@ -1,0 +1,22 @@
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from glassnet.cli import app
+
+runner = CliRunner()
+
+
+def test_demo_trains_both_libraries_and_prints_the_comparison():
+    result = runner.invoke(app, ["demo", "--max-iter", "30"])
+    assert result.exit_code == 0, result.output
+    assert "moons" in result.output and "breast cancer" in result.output
+    assert "TN=" in result.output and "TP=" in result.output
+
+
+def test_every_command_has_help():
+    group = get_command(app)
+    for name, command in group.commands.items():
+        assert command.help, f"command {name!r} has no help text"
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Usage" in result.output
