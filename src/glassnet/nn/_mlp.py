@@ -22,6 +22,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -36,6 +37,16 @@ from glassnet.nn._validation import check_same_length, explain_bad_features, exp
 
 Array = np.ndarray
 EpochCallback = Callable[[dict[str, Any]], bool | None]
+
+
+def _check_solver(est: MLPClassifier) -> bool:
+    # As in scikit-learn, partial_fit exists only for the stochastic solvers.
+    if est.solver not in ("sgd", "adam"):
+        raise AttributeError(
+            f"partial_fit is only available for stochastic optimizers. {est.solver} is not "
+            "stochastic; use solver='sgd' or 'adam'."
+        )
+    return True
 
 
 class TrainingDivergedError(ValueError):
@@ -253,6 +264,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @available_if(_check_solver)
     def partial_fit(
         self, X: Any, y: Any, sample_weight: Any = None, classes: Any = None
     ) -> MLPClassifier:
@@ -274,11 +286,6 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self : MLPClassifier
             The updated model.
         """
-        if self.solver not in ("sgd", "adam"):
-            raise AttributeError(
-                f"partial_fit is only available for stochastic optimizers. {self.solver} "
-                "is not stochastic; use solver='sgd' or 'adam'."
-            )
         if self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
         if self.class_weight == "balanced":
@@ -528,10 +535,12 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         init = get_initializer(self.init)
         # scikit-learn sizes the 'auto' bound by the network's one activation; with one
         # activation per layer, each layer uses its own (the output layer, the last one).
-        names = [a.name for a in acts]
+        names = [a.name for a in acts] or [
+            self.activation if isinstance(self.activation, str) else "relu"
+        ]
         self.coefs_, self.intercepts_ = [], []
         for i in range(self.n_layers_ - 1):
-            act = names[min(i, len(names) - 1)] if names else "relu"
+            act = names[min(i, len(names) - 1)]
             coef, intercept = init(self._random_state, layer_units[i], layer_units[i + 1], act)
             self.coefs_.append(coef.astype(dtype, copy=False))
             self.intercepts_.append(intercept.astype(dtype, copy=False))
@@ -615,6 +624,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             )
         batch = self._batch_rows(n_samples)
         epochs = EpochRows(X, Y, sw, self.shuffle)
+        self.n_iter_ = 0  # counts this call's epochs, as in scikit-learn (warm_start too)
         dropout_rng = (
             np.random.default_rng(self._random_state.randint(2**31)) if net.dropout else None
         )

@@ -1,0 +1,416 @@
+"""Training speed of glassnet.MLPClassifier against scikit-learn's, side by side.
+
+What it measures
+----------------
+Both libraries are trained in this one process, on the same data, with the same
+hyperparameters and the same ``random_state``, for exactly the same number of epochs
+(``tol=0`` and ``n_iter_no_change=max_iter``, so neither stops early; ``n_iter_`` is
+checked). For each workload it prints
+
+* seconds per epoch of each library: the wall time of ``fit`` divided by ``n_iter_``,
+  the best of ``--repeats`` fits, the two libraries taking turns at going first;
+* the ratio sklearn time / glassnet time (above 1: glassnet is faster);
+* the test accuracy of each (in float64 the two should learn the same weights, so the
+  accuracies should agree; the largest weight difference is printed too).
+
+Workloads (``--quick`` shrinks every one to a smoke run of a few seconds):
+
+W1  the course's Titanic shape: 400 training rows x 2 features, hidden (32,), adam,
+    batch_size 200, 1000 epochs. Uses the course file
+    ``../shared/data/titanic_train_500_age_passengerclass.csv`` when it is there
+    (X = [Pclass, Age], Age filled with the training mean, rows 1-400 train, 401-500
+    test), else a synthetic stand-in of the same shape; standard-scaled either way.
+W2  two moons: 1000 training rows (noise 0.2), hidden (16, 8), adam, batch 'auto',
+    500 epochs.
+W3  large tabular: 200,000 training rows x 50 features, hidden (256, 128), adam,
+    batch_size 256, 5 epochs; in float64 (both) and float32 (glassnet dtype='float32';
+    scikit-learn given float32 input, which it trains in float32), with glassnet
+    float32 also compared to scikit-learn float64. For float32 it also prints the
+    floor: the epoch's floating-point operations divided by the float32 matrix-product
+    rate measured here with ``np.dot`` at the minibatch shapes (and, for reference, at
+    2048 x 2048).
+
+The BLAS libraries and thread counts (threadpoolctl) are printed first: the numbers
+only mean something next to them. Run on a quiet machine.
+
+How to run
+----------
+``make bench`` runs ``python benchmarks/engine_vs_sklearn.py`` (all workloads, a few
+minutes). Options::
+
+    python benchmarks/engine_vs_sklearn.py --quick                # smoke run, seconds
+    python benchmarks/engine_vs_sklearn.py --workloads W1 W2      # pick workloads
+    python benchmarks/engine_vs_sklearn.py --repeats 5            # fits per library
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import make_classification, make_moons
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier as SkMLP
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_info
+
+from glassnet import MLPClassifier as GnMLP
+
+# The course's mini Titanic file, next to the repository (../shared/data).
+TITANIC_CSV = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "titanic_train_500_age_passengerclass.csv"
+)
+
+
+@dataclass
+class Data:
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+
+
+@dataclass
+class Fit:
+    seconds_per_epoch: float
+    n_iter: int
+    accuracy: float
+    coefs: list[np.ndarray]
+
+
+@dataclass
+class Row:
+    workload: str
+    dtype: str
+    sklearn: Fit
+    glassnet: Fit
+
+
+# ---------------------------------------------------------------------- data
+
+
+def titanic_data() -> Data:
+    """The course file: X = [Pclass, Age], first 400 rows train, last 100 test."""
+    table = np.genfromtxt(TITANIC_CSV, delimiter=",", names=True)  # empty Age -> nan
+    X = np.column_stack([table["Pclass"], table["Age"]])  # (500, 2)
+    y = table["Survived"].astype(int)
+    X_train, X_test, y_train, y_test = X[:400], X[400:], y[:400], y[400:]
+    age_mean = np.nanmean(X_train[:, 1])
+    for part in (X_train, X_test):
+        part[np.isnan(part[:, 1]), 1] = age_mean
+    return scaled(Data(X_train, y_train, X_test, y_test, f"course file {TITANIC_CSV.name}"))
+
+
+def w1_data() -> Data:
+    if TITANIC_CSV.exists():
+        return titanic_data()
+    X, y = make_classification(500, 2, n_informative=2, n_redundant=0, random_state=0)
+    source = "synthetic make_classification(500, 2) stand-in"
+    return scaled(Data(X[:400], y[:400], X[400:], y[400:], source))
+
+
+def w2_data(n_train: int) -> Data:
+    n_test = n_train // 4
+    X, y = make_moons(n_train + n_test, noise=0.2, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, train_size=n_train, random_state=0)
+    return Data(X_train, y_train, X_test, y_test, f"make_moons({n_train + n_test}, noise=0.2)")
+
+
+def w3_data(n_train: int, n_features: int) -> Data:
+    n_test = n_train // 4
+    X, y = make_classification(n_train + n_test, n_features, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, train_size=n_train, random_state=0)
+    source = f"make_classification({n_train + n_test}, {n_features})"
+    return scaled(Data(X_train, y_train, X_test, y_test, source))
+
+
+def scaled(data: Data) -> Data:
+    scaler = StandardScaler().fit(data.X_train)
+    data.X_train = scaler.transform(data.X_train)
+    data.X_test = scaler.transform(data.X_test)
+    return data
+
+
+# ---------------------------------------------------------------------- timing
+
+
+def time_fit(model: SkMLP | GnMLP, X: np.ndarray, data: Data) -> Fit:
+    """Fit once; seconds per epoch = fit wall time / n_iter_."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        started = time.perf_counter()
+        model.fit(X, data.y_train)
+        seconds = time.perf_counter() - started
+    accuracy = model.score(data.X_test.astype(X.dtype), data.y_test)
+    coefs = [c.copy() for c in model.coefs_]
+    return Fit(seconds / model.n_iter_, model.n_iter_, accuracy, coefs)
+
+
+def best_of(fits: list[Fit]) -> Fit:
+    return min(fits, key=lambda f: f.seconds_per_epoch)
+
+
+def compare(
+    name: str,
+    data: Data,
+    params: dict,
+    repeats: int,
+    sk_dtype: type,
+    gn_dtype: str | None,
+    label: str,
+    first: int = 0,
+) -> tuple[Fit, Fit]:
+    """Best-of-``repeats`` fits of each library, taking turns at going first."""
+    models = {
+        "sklearn": lambda: (SkMLP(**params), data.X_train.astype(sk_dtype)),
+        "glassnet": lambda: (GnMLP(**params, dtype=gn_dtype), data.X_train),
+    }
+    for lib in models:  # untimed: first calls at these shapes (BLAS buffers, threads)
+        model, X = models[lib]()
+        model.set_params(max_iter=1, n_iter_no_change=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X[:2000], data.y_train[:2000])
+    fits: dict[str, list[Fit]] = {"sklearn": [], "glassnet": []}
+    for rep in range(repeats):
+        order = ["sklearn", "glassnet"] if (rep + first) % 2 == 0 else ["glassnet", "sklearn"]
+        for lib in order:
+            model, X = models[lib]()
+            fits[lib].append(time_fit(model, X, data))
+        sk, gn = fits["sklearn"][-1], fits["glassnet"][-1]
+        print(
+            f"  {name} {label:<8} rep {rep + 1}/{repeats} ({order[0]} first): "
+            f"sklearn {sk.seconds_per_epoch:.4g} s/epoch ({sk.n_iter} epochs), "
+            f"glassnet {gn.seconds_per_epoch:.4g} s/epoch ({gn.n_iter} epochs)",
+            flush=True,
+        )
+        check_epochs(name, label, params["max_iter"], sk, gn)
+    return best_of(fits["sklearn"]), best_of(fits["glassnet"])
+
+
+def check_epochs(name: str, label: str, max_iter: int, sk: Fit, gn: Fit) -> None:
+    if sk.n_iter != max_iter or gn.n_iter != max_iter:
+        print(
+            f"  WARNING {name} {label}: expected {max_iter} epochs each, sklearn ran "
+            f"{sk.n_iter} and glassnet {gn.n_iter}; per-epoch times still compare."
+        )
+
+
+def adam_params(hidden: tuple[int, ...], batch_size: int | str, epochs: int) -> dict:
+    return {
+        "hidden_layer_sizes": hidden,
+        "solver": "adam",
+        "batch_size": batch_size,
+        "max_iter": epochs,
+        "tol": 0.0,
+        "n_iter_no_change": epochs,  # never stop early: every fit runs max_iter epochs
+        "random_state": 0,
+    }
+
+
+# ---------------------------------------------------------------------- workloads
+
+
+def run_w1(quick: bool, repeats: int) -> list[Row]:
+    data = w1_data()
+    epochs = 50 if quick else 1000
+    print(f"W1: {data.source}, {len(data.y_train)} train / {len(data.y_test)} test rows")
+    params = adam_params((32,), 200, epochs)
+    sk, gn = compare("W1", data, params, repeats, np.float64, None, "float64")
+    return [Row("W1 400 x 2 (32,)", "float64", sk, gn)]
+
+
+def run_w2(quick: bool, repeats: int) -> list[Row]:
+    data = w2_data(1000)
+    epochs = 50 if quick else 500
+    print(f"W2: {data.source}, {len(data.y_train)} train / {len(data.y_test)} test rows")
+    params = adam_params((16, 8), "auto", epochs)
+    sk, gn = compare("W2", data, params, repeats, np.float64, None, "float64")
+    return [Row("W2 moons (16, 8)", "float64", sk, gn)]
+
+
+def run_w3(quick: bool, repeats: int) -> list[Row]:
+    n_train, n_features, hidden, batch = (4_000, 50, (256, 128), 256)
+    if not quick:
+        n_train = 200_000
+    epochs = 2 if quick else 5
+    data = w3_data(n_train, n_features)
+    print(f"W3: {data.source}, {len(data.y_train)} train / {len(data.y_test)} test rows")
+    params = adam_params(hidden, batch, epochs)
+    sk64, gn64 = compare("W3", data, params, repeats, np.float64, None, "float64")
+    sk32, gn32 = compare("W3", data, params, repeats, np.float32, "float32", "float32", first=1)
+    print_floor(gn32, [n_features, *hidden, 1], n_train, batch, quick)
+    name = f"W3 {n_train // 1000}k x {n_features} {hidden}"
+    return [
+        Row(name, "float64", sk64, gn64),
+        Row(name, "gn32/sk64", sk64, gn32),
+        Row(name, "float32", sk32, gn32),
+    ]
+
+
+# ---------------------------------------------------------------------- floor
+
+
+def layer_macs(units: list[int]) -> int:
+    """Multiply-adds of one row through the network: Σ fan_in·fan_out."""
+    return sum(i * o for i, o in pairwise(units))
+
+
+def minibatch_products(units: list[int], n: int) -> list[tuple[int, int, int]]:
+    """The (m, k, p) matrix products of one minibatch of n rows, forward and backward."""
+    pairs = list(pairwise(units))
+    forward = [(n, i, o) for i, o in pairs]  # a @ W
+    weight_grads = [(i, n, o) for i, o in pairs]  # a.T @ delta
+    deltas = [(n, o, i) for i, o in pairs[1:]]  # delta @ W.T (none for the input layer)
+    return forward + weight_grads + deltas
+
+
+def gflops_rate(products: list[tuple[int, int, int]], seconds: float) -> float:
+    """Best-of-3 float32 GFLOP/s of running ``products`` back to back with np.dot."""
+    rng = np.random.default_rng(0)
+    operands = [
+        (
+            rng.standard_normal((m, k), dtype=np.float32),
+            rng.standard_normal((k, p), dtype=np.float32),
+            np.empty((m, p), dtype=np.float32),
+        )
+        for m, k, p in products
+    ]
+    flops = sum(2 * m * k * p for m, k, p in products)
+    for a, b, out in operands:  # warm up threads and caches
+        np.dot(a, b, out=out)
+    best = np.inf
+    for _ in range(3):
+        rounds = 0
+        started = time.perf_counter()
+        while (elapsed := time.perf_counter() - started) < seconds or rounds == 0:
+            for a, b, out in operands:
+                np.dot(a, b, out=out)
+            rounds += 1
+        best = min(best, elapsed / rounds)
+    return flops / best / 1e9
+
+
+def print_floor(gn32: Fit, units: list[int], n_train: int, batch: int, quick: bool) -> None:
+    macs = layer_macs(units)
+    forward = 2 * n_train * macs
+    nominal = 3 * forward  # backward is about twice the forward
+    minimal = 2 * forward + 2 * n_train * layer_macs(units[1:])  # no gradient for X
+    budget = 0.05 if quick else 0.5
+    rate = gflops_rate(minibatch_products(units, batch), budget)
+    peak = gflops_rate([(2048, 2048, 2048)], budget)
+    floor = nominal / (rate * 1e9)
+    print(
+        f"  W3 float32 floor: {nominal / 1e9:.1f} GFLOP per epoch (forward "
+        f"{forward / 1e9:.1f} = 2·n·Σ fan_in·fan_out, backward about twice that; "
+        f"{minimal / 1e9:.1f} without the unneeded input gradient)"
+    )
+    print(
+        f"  float32 np.dot rate: {rate:.1f} GFLOP/s at the minibatch shapes "
+        f"({batch} rows), {peak:.1f} GFLOP/s at 2048x2048"
+    )
+    print(
+        f"  floor {floor:.3g} s/epoch at the minibatch rate ({nominal / (peak * 1e9):.3g} at "
+        f"the 2048² rate); glassnet float32 {gn32.seconds_per_epoch:.3g} s/epoch = "
+        f"{gn32.seconds_per_epoch / floor:.2f}x the floor"
+    )
+
+
+# ---------------------------------------------------------------------- report
+
+
+def print_blas() -> None:
+    print("BLAS / OpenMP (threadpoolctl):")
+    for lib in threadpool_info():
+        print(
+            f"  {lib.get('internal_api')} {lib.get('version')}: "
+            f"{lib.get('num_threads')} threads, architecture {lib.get('architecture', '-')}, "
+            f"{Path(lib.get('filepath', '')).name}"
+        )
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        f"{'workload':<28} {'dtype':<10} {'sklearn s/ep':>12} {'glassnet s/ep':>13} "
+        f"{'ratio':>7} {'sk acc':>7} {'gn acc':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        sk, gn = r.sklearn, r.glassnet
+        print(
+            f"{r.workload:<28} {r.dtype:<10} {sk.seconds_per_epoch:>12.4g} "
+            f"{gn.seconds_per_epoch:>13.4g} {sk.seconds_per_epoch / gn.seconds_per_epoch:>7.2f} "
+            f"{sk.accuracy:>7.3f} {gn.accuracy:>7.3f}"
+        )
+    print("ratio = sklearn s/epoch / glassnet s/epoch: above 1 means glassnet is faster.")
+    if any(r.dtype == "gn32/sk64" for r in rows):
+        print("gn32/sk64 = glassnet float32 against scikit-learn float64.")
+    print("Largest |weight difference| after training (same data, same random_state):")
+    for r in rows:
+        diff = max(
+            float(np.max(np.abs(a.astype(np.float64) - b)))
+            for a, b in zip(r.sklearn.coefs, r.glassnet.coefs, strict=True)
+        )
+        print(f"  {r.workload:<28} {r.dtype:<10} {diff:.2e}")
+
+
+def warm_up() -> None:
+    """One tiny fit of each library, so first-call costs are not timed."""
+    X, y = make_moons(64, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        SkMLP((8,), max_iter=2, random_state=0).fit(X, y)
+        GnMLP((8,), max_iter=2, random_state=0).fit(X, y)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="much smaller sizes and epochs (a few seconds)"
+    )
+    parser.add_argument(
+        "--workloads",
+        nargs="+",
+        choices=["W1", "W2", "W3"],
+        default=["W1", "W2", "W3"],
+        help="workloads to run (default: all)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="fits per library, best kept (default: 3 for W1/W2, 1 for W3)",
+    )
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    if args.repeats is not None and args.repeats < 1:
+        raise SystemExit(f"--repeats must be at least 1, got {args.repeats}.")
+    warm_up()
+    print_blas()
+    print(f"mode: {'quick (smoke run)' if args.quick else 'full'}")
+    runners = {"W1": (run_w1, 3), "W2": (run_w2, 3), "W3": (run_w3, 1)}
+    rows = []
+    for name in args.workloads:
+        run, default_repeats = runners[name]
+        rows += run(args.quick, args.repeats or default_repeats)
+    print()
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
