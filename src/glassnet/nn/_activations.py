@@ -28,6 +28,19 @@ _LEAKY_SLOPE = 0.01
 _INV_SQRT_2PI = 0.3989422804014327
 
 
+_ZEROS: dict[np.dtype, Array] = {}
+
+
+def _zeros_like(a: Array) -> Array:
+    """Return a read-only array of zeros shaped like ``a``, from a shared buffer."""
+    buf = _ZEROS.get(a.dtype)
+    if buf is None or buf.size < a.size:
+        buf = np.zeros(max(a.size, 1 << 16), dtype=a.dtype)
+        buf.flags.writeable = False
+        _ZEROS[a.dtype] = buf
+    return buf[: a.size].reshape(a.shape)
+
+
 @dataclass(frozen=True)
 class Activation:
     """A named activation function with its in-place derivative.
@@ -82,7 +95,9 @@ def _tanh_grad(a: Array, z: Array | None, delta: Array) -> None:
 
 def _relu(z: Array, out: Array) -> None:
     """Rectified linear unit f(z) = max(0, z) (Nair & Hinton, 2010)."""
-    np.maximum(z, 0, out=out)
+    # Against an array of zeros NumPy takes its vectorised loop; against the scalar 0
+    # it does not, and that made this the costliest line of a small network's step.
+    np.maximum(z, _zeros_like(z), out=out)
 
 
 def _relu_grad(a: Array, z: Array | None, delta: Array) -> None:

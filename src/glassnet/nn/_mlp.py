@@ -8,6 +8,7 @@ dropout, class weights, callbacks and a per-epoch training record.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -425,11 +426,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer()
-            self._label_binarizer.fit(y)
+            try:
+                self._label_binarizer.fit(y)
+            except TypeError as err:  # e.g. None among the labels: they cannot be sorted
+                raise ValueError(explain_bad_target(y) or str(err)) from err
             self.classes_ = self._label_binarizer.classes_
             if len(self.classes_) < 2 and self._label_binarizer.y_type_ != "multilabel-indicator":
+                only = self.classes_[0].item() if self.classes_.size else None
                 raise ValueError(
-                    f"y has only one class ({self.classes_[0]!r}); a classifier needs at "
+                    f"y has only one class ({only!r}); a classifier needs at "
                     "least two classes to learn from. Check that you chose the right "
                     "target column and that the rows were not filtered to one class."
                 )
@@ -477,17 +482,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 )
             if not np.all(np.isfinite(sw)) or np.any(sw < 0):
                 raise ValueError("sample_weight must be finite and non-negative.")
-            if not sw.any():
-                raise ValueError(
-                    "Sample weights must contain at least one non-zero number; every "
-                    "sample_weight is 0, so there is nothing to learn from."
-                )
         if self.class_weight is not None:
             if self._label_binarizer.y_type_ == "multilabel-indicator":
                 raise ValueError("class_weight is not supported for multilabel targets.")
             labels = self._label_binarizer.inverse_transform(Y)
             cw = compute_sample_weight(self.class_weight, labels).astype(X.dtype)
             sw = cw if sw is None else sw * cw
+        if sw is not None and not sw.any():
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number; every weight "
+                "(sample_weight times class_weight) is 0, so there is nothing to learn from."
+            )
         return sw
 
     # ------------------------------------------------------------ training
@@ -662,15 +667,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         for start in range(0, n, batch):
             stop = min(start + batch, n)
             sw = None if data.sample_weight is None else data.sample_weight[start:stop]
+            if sw is not None and not sw.any():
+                continue  # a minibatch of zero total weight carries nothing to learn
             loss = net.loss_and_gradient(data.X[start:stop], data.Y[start:stop], sw, alpha, rng)
             total_loss += loss * (stop - start)
-            norm = float(np.sqrt(grads @ grads))
+            norm = math.sqrt(grads @ grads)
             if clip is not None and norm > clip:
                 grads *= clip / norm
             total_norm += norm
             n_batches += 1
             optimizer.step(net.params, grads)
-        return total_loss / n, total_norm / n_batches
+        return total_loss / n, total_norm / max(n_batches, 1)
 
     def _end_epoch(
         self,
@@ -684,11 +691,11 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         started: float,
     ) -> bool:
         """Bookkeeping after an epoch; returns True when training should stop."""
+        self._check_finite(net, loss, self.n_iter_ + 1)
         self.n_iter_ += 1
         self.loss_ = loss
         self.t_ += n_samples
         self.loss_curve_.append(loss)
-        self._check_finite(net, loss)
         if self.verbose:
             print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
         val_loss = val_score = None
@@ -766,7 +773,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             "validation_score": val_score,
             "learning_rate": float(self._optimizer.learning_rate) if self._optimizer else None,
             "grad_norm": grad_norm,
-            "weight_norm": float(np.sqrt(net.params @ net.params)),
+            "weight_norm": math.sqrt(net.params @ net.params),
             "seconds": time.perf_counter() - started,
         }
         self.history_.append(record)
@@ -778,18 +785,24 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             stop = bool(callback(record)) or stop
         return stop
 
-    def _check_finite(self, net: Network, loss: float) -> None:
+    def _check_finite(self, net: Network, loss: float, epoch: int) -> None:
         if np.isfinite(loss) and np.isfinite(net.params).all():
             return
-        epoch = self.n_iter_
         for name in ("coefs_", "intercepts_"):
             self.__dict__.pop(name, None)
+        if self.solver == "lbfgs":
+            where = "in L-BFGS"
+            advice = "scale the inputs (StandardScaler), raise alpha, or try solver='adam'"
+        else:
+            where = f"at epoch {epoch}"
+            advice = (
+                f"lower learning_rate_init (now {self.learning_rate_init}), set "
+                "clip_grad_norm (for example 1.0), or scale the inputs (StandardScaler)"
+            )
         raise TrainingDivergedError(
-            f"Training diverged at epoch {epoch}: the loss became {loss} and the weights "
-            "are no longer finite. Lower learning_rate_init (now "
-            f"{self.learning_rate_init}), set clip_grad_norm (for example 1.0), or scale "
-            "the inputs (StandardScaler). The model is left unfitted; history_ shows the "
-            "epochs before it diverged."
+            f"Training diverged {where}: the loss became {loss} and the weights are no "
+            f"longer finite. Try: {advice}. The model is left unfitted; history_ keeps "
+            "the record of the epochs before it diverged."
         )
 
     def _fit_lbfgs(self, net: Network, X: Any, Y: Array, sw: Array | None) -> None:
@@ -805,7 +818,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.loss_curve_.append(loss)
             if self.verbose:
                 print(f"Iteration {len(self.loss_curve_)}, loss = {loss:.8f}")
-            grad_norm = float(np.sqrt(net.grads @ net.grads))
+            grad_norm = math.sqrt(net.grads @ net.grads)
             record = self._record(net, loss, grad_norm, None, None, started[0])
             started[0] = time.perf_counter()
             if self._run_callbacks(record):
@@ -833,7 +846,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.loss_ = float(result.fun)
         self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
         net.params[:] = result.x
-        self._check_finite(net, self.loss_)
+        self._check_finite(net, self.loss_, self.n_iter_)
 
     # ------------------------------------------------------------ prediction
 

@@ -8,6 +8,8 @@ for operation, so trajectories agree to rounding.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 Array = np.ndarray
@@ -127,7 +129,7 @@ class Adam:
         tmp *= 1 - self.beta_2
         v += tmp
         self.learning_rate = (
-            self.learning_rate_init * np.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
+            self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
         )
         np.sqrt(v, out=tmp)
         tmp += self.epsilon

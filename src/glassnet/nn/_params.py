@@ -68,6 +68,14 @@ def check_params(est: Any) -> tuple[list[int], list[Activation], list[float]]:
         raise ValueError(f"dropout must be in [0, 1) for every hidden layer, got {est.dropout!r}.")
     if est.clip_grad_norm is not None:
         _check_real("clip_grad_norm", est.clip_grad_norm, 0, None, False)
+    if est.solver == "lbfgs":
+        # L-BFGS needs one deterministic loss, and takes no raw gradient steps to clip.
+        for name, unused in (("dropout", any(dropout)), ("clip_grad_norm", est.clip_grad_norm)):
+            if unused:
+                raise ValueError(
+                    f"{name} works with solver='sgd' or 'adam', not 'lbfgs'; change the "
+                    f"solver or leave {name} unset."
+                )
     if est.callbacks is not None and not all(callable(c) for c in est.callbacks):
         raise ValueError("callbacks must be a list of callables taking an epoch's record.")
     if est.dtype is not None and np.dtype(est.dtype) not in (np.float32, np.float64):

@@ -75,7 +75,8 @@ def explain_bad_features(X: Any, name: str = "X") -> str | None:
             return None  # scikit-learn's "Complex data not supported" says it already
         numbers, bad_rows = _as_float(values)
         if numbers is None:
-            examples = ", ".join(repr(values[r]) for r in bad_rows[:3])
+            distinct = list(dict.fromkeys(values[r] for r in bad_rows))
+            examples = ", ".join(repr(v) for v in distinct[:3])
             return (
                 f"{name} {label} holds values that are not numbers ({examples}; rows "
                 f"{_rows(bad_rows)}). Encode it as numbers first (for example with "
