@@ -568,7 +568,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self, layer_units: list[int], acts: list[Activation], dropout: list[float], dtype: np.dtype
     ) -> Network:
         """Build the flat-buffer network and make ``coefs_``/``intercepts_`` views into it."""
-        net = Network(layer_units, acts, OUTPUT_ACTIVATIONS[self.out_activation_], dtype, dropout)
+        output = OUTPUT_ACTIVATIONS[self.out_activation_]
+        exact = self.solver == "lbfgs"
+        net = Network(layer_units, acts, output, dtype, dropout, exact_sums=exact)
         net.set_parameters(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = net.coefs, net.intercepts
         return net
