@@ -262,6 +262,21 @@ def test_partial_fit_same_weights(solver):
     )
 
 
+def test_partial_fit_first_batch_missing_a_class_keeps_all_classes():
+    # The first batch of iris sorted by label holds only class 0: the classes come
+    # from `classes=`, not from that batch.
+    X_train, X_test, y_train, _ = _load("iris")
+    order = np.argsort(y_train, kind="stable")
+    params = {**SMALL, "learning_rate_init": 0.01}
+    ours, theirs = MLPClassifier(**params), SkMLPClassifier(**params)
+    for rows in np.array_split(order, 6):
+        for model in (ours, theirs):
+            model.partial_fit(X_train[rows], y_train[rows], classes=[0, 1, 2])
+    np.testing.assert_array_equal(ours.classes_, [0, 1, 2])
+    assert ours.predict_proba(X_test).shape == (len(X_test), 3)
+    _assert_same_weights(ours, theirs, atol=1e-8)
+
+
 def test_partial_fit_same_n_iter():
     # scikit-learn's n_iter_ counts the epochs of the last call, which is 1 after
     # any partial_fit.

@@ -28,9 +28,10 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation
-from glassnet.nn._epochs import EpochRows, blas_threads_for, limit_blas_threads
+from glassnet.nn._blas import blas_threads_for, limit_blas_threads
 from glassnet.nn._init import get_initializer
 from glassnet.nn._losses import log_loss
+from glassnet.nn._minibatches import Minibatches
 from glassnet.nn._network import Network, forward
 from glassnet.nn._optimizers import SGD, Adam, Optimizer
 from glassnet.nn._params import check_params
@@ -303,6 +304,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 self._label_binarizer.fit(y)
             else:
                 self._label_binarizer.fit(classes)
+            # Set here, so that a first batch lacking some classes cannot redefine them.
+            self.classes_ = unique_labels(classes)
         elif classes is not None and not np.array_equal(self.classes_, unique_labels(classes)):
             raise ValueError(
                 f"`classes={classes!r}` is not the same as on the first call to "
@@ -570,7 +573,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         """Build the flat-buffer network and make ``coefs_``/``intercepts_`` views into it."""
         output = OUTPUT_ACTIVATIONS[self.out_activation_]
         exact = self.solver == "lbfgs"
-        net = Network(layer_units, acts, output, dtype, dropout, exact_sums=exact)
+        net = Network(layer_units, acts, output, dtype, dropout, sklearn_order=exact)
         net.set_parameters(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = net.coefs, net.intercepts
         return net
@@ -629,8 +632,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 f"be clipped to the {n_samples} training rows.",
                 stacklevel=4,
             )
-        batch = self._batch_rows(n_samples)
-        epochs = EpochRows(X, Y, sw, self.shuffle)
+        batches = Minibatches(X, Y, sw, self._batch_rows(n_samples), self.shuffle)
         self.n_iter_ = 0  # counts this call's epochs, as in scikit-learn (warm_start too)
         dropout_rng = (
             np.random.default_rng(self._random_state.randint(2**31)) if net.dropout else None
@@ -638,8 +640,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         try:
             for _ in range(self.max_iter):
                 started = time.perf_counter()
-                epochs.next_epoch(self._random_state)
-                loss, grad_norm = self._run_epoch(net, epochs, batch, dropout_rng)
+                batches.next_epoch(self._random_state)
+                loss, grad_norm = self._run_epoch(net, batches, dropout_rng)
                 stop = self._end_epoch(
                     net, loss, grad_norm, n_samples, X_val, Y_val, sw_val, started
                 )
@@ -658,28 +660,25 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             net.params[:] = self._best_params
 
     def _run_epoch(
-        self, net: Network, data: EpochRows, batch: int, rng: np.random.Generator | None
+        self, net: Network, batches: Minibatches, rng: np.random.Generator | None
     ) -> tuple[float, float]:
         """One pass over the data in minibatches; returns mean loss and mean gradient norm."""
         optimizer, alpha, clip = self._optimizer, self.alpha, self.clip_grad_norm
         grads = net.grads
-        n = data.n_samples
         total_loss = total_norm = 0.0
         n_batches = 0
-        for start in range(0, n, batch):
-            stop = min(start + batch, n)
-            sw = None if data.sample_weight is None else data.sample_weight[start:stop]
+        for X, Y, sw in batches:
             if sw is not None and not sw.any():
                 continue  # a minibatch of zero total weight carries nothing to learn
-            loss = net.loss_and_gradient(data.X[start:stop], data.Y[start:stop], sw, alpha, rng)
-            total_loss += loss * (stop - start)
+            loss = net.loss_and_gradient(X, Y, sw, alpha, rng)
+            total_loss += loss * X.shape[0]
             norm = math.sqrt(grads @ grads)
             if clip is not None and norm > clip:
                 grads *= clip / norm
             total_norm += norm
             n_batches += 1
             optimizer.step(net.params, grads)
-        return total_loss / n, total_norm / max(n_batches, 1)
+        return total_loss / batches.n_samples, total_norm / max(n_batches, 1)
 
     def _end_epoch(
         self,

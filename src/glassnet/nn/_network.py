@@ -6,9 +6,9 @@ The whole idea, for a network with weight layers ``i = 0 .. L-1``::
     z[i+1] = a[i] @ W[i] + b[i]                  # (n_samples, units[i+1])
     a[i+1] = f(z[i+1])                           # hidden f, or the output activation
 
-    delta[L-1] = (a[L] - Y) * sample_weight      # dL/dz of the output layer
-    dW[i] = (a[i].T @ delta[i] + alpha W[i]) / sum(w)
-    db[i] = sum_rows(delta[i]) / sum(w)
+    delta[L-1] = (a[L] - Y) * w / sum(w)         # dL/dz of the output layer
+    dW[i] = a[i].T @ delta[i] + alpha W[i] / sum(w)
+    db[i] = sum_rows(delta[i])
     delta[i-1] = (delta[i] @ W[i].T) * f'(z[i])  # chain rule through layer i
 
 All weights and biases live in one flat vector (weights of every layer first, then
@@ -89,11 +89,13 @@ class Network:
         float64 or float32.
     dropout : list of float, optional
         Probability of zeroing each hidden layer's units during training.
-    exact_sums : bool, default=False
-        Sum the bias gradients in scikit-learn's order (``np.sum(axis=0)``) rather
-        than with a faster BLAS product. L-BFGS needs this to reproduce scikit-learn
-        bit for bit, since its line search amplifies one-ulp differences; the
-        stochastic solvers agree with scikit-learn to ~1e-15 either way.
+    sklearn_order : bool, default=False
+        Compute the gradient in scikit-learn's order of operations (bias gradients by
+        ``np.sum(axis=0)``, the L2 term added before dividing by the total weight)
+        rather than the faster way (BLAS products, the division folded into the
+        output error). L-BFGS needs this to reproduce scikit-learn bit for bit, since
+        its line search amplifies one-ulp differences; the stochastic solvers agree
+        with scikit-learn to ~1e-15 either way.
     """
 
     def __init__(
@@ -103,14 +105,14 @@ class Network:
         output: Activation,
         dtype: np.dtype,
         dropout: list[float] | None = None,
-        exact_sums: bool = False,
+        sklearn_order: bool = False,
     ) -> None:
         self.layer_units = layer_units
         self.hidden = hidden
         self.output = output
         self.dtype = np.dtype(dtype)
         self.dropout = dropout if dropout and any(dropout) else None
-        self.exact_sums = exact_sums
+        self.sklearn_order = sklearn_order
         shapes = list(itertools.pairwise(layer_units))
         self.n_coef = sum(i * o for i, o in shapes)
         n_params = self.n_coef + sum(layer_units[1:])
@@ -238,6 +240,8 @@ class Network:
         plan = self._plan
         delta = plan[-1].delta
         np.subtract(out, Y, out=delta)
+        if not self.sklearn_order:
+            delta *= 1.0 / sw_sum  # on (n, n_outputs), not on every gradient afterwards
         if sample_weight is not None:
             delta *= sample_weight[:, None]
         for i in range(len(plan) - 1, -1, -1):
@@ -247,7 +251,7 @@ class Network:
                 np.dot(inp.T, delta, out=step.gW)  # (units[i], units[i+1])
             else:
                 step.gW[...] = inp.T @ delta
-            if self.exact_sums:
+            if self.sklearn_order:
                 np.add.reduce(delta, axis=0, out=step.gb)  # scikit-learn's summation order
             else:
                 np.dot(self._ones, delta, out=step.gb)  # BLAS: 2-5x faster, same to rounding
@@ -260,10 +264,14 @@ class Network:
             below.act.backward(below.a, below.z_in, below.delta)
             delta = below.delta
 
-        if alpha:
-            np.multiply(self._coef_params, alpha, out=self._l2)
+        if self.sklearn_order:
+            if alpha:
+                np.multiply(self._coef_params, alpha, out=self._l2)
+                self._coef_grads_flat += self._l2
+            self.grads /= sw_sum
+        elif alpha:
+            np.multiply(self._coef_params, alpha / sw_sum, out=self._l2)
             self._coef_grads_flat += self._l2
-        self.grads /= sw_sum
         return loss
 
 
