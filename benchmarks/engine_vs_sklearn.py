@@ -31,6 +31,8 @@ W3  large tabular: 200,000 training rows x 50 features, hidden (256, 128), adam,
     floor: the epoch's floating-point operations divided by the float32 matrix-product
     rate measured here with ``np.dot`` at the minibatch shapes (and, for reference, at
     2048 x 2048).
+W4  L-BFGS: 20,000 training rows x 50 features, hidden (256, 128), 20 iterations
+    (tol=0), float64; per "epoch" here means per L-BFGS iteration.
 
 The BLAS libraries and thread counts (threadpoolctl) are printed first: the numbers
 only mean something next to them. Run on a quiet machine. On the shared 2-core
@@ -269,6 +271,22 @@ def adam_params(hidden: tuple[int, ...], batch_size: int | str, epochs: int) -> 
 # ---------------------------------------------------------------------- workloads
 
 
+def run_w4(quick: bool, repeats: int) -> list[Row]:
+    n_train = 2_000 if quick else 20_000
+    data = w3_data(n_train, 50)
+    iterations = 5 if quick else 20
+    print(f"W4: {data.source}, {len(data.y_train)} train rows, L-BFGS")
+    params = {
+        "hidden_layer_sizes": (256, 128),
+        "solver": "lbfgs",
+        "max_iter": iterations,
+        "tol": 0.0,  # never converged: every fit runs max_iter iterations
+        "random_state": 0,
+    }
+    sk, gn = compare("W4", data, params, repeats, np.float64, None, "float64")
+    return [Row(f"W4 {n_train // 1000}k x 50 (256, 128) lbfgs", "float64", sk, gn)]
+
+
 def run_w1(quick: bool, repeats: int) -> list[Row]:
     data = w1_data()
     epochs = 50 if quick else 1000
@@ -436,8 +454,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workloads",
         nargs="+",
-        choices=["W1", "W2", "W3"],
-        default=["W1", "W2", "W3"],
+        choices=["W1", "W2", "W3", "W4"],
+        default=["W1", "W2", "W3", "W4"],
         help="workloads to run (default: all)",
     )
     parser.add_argument(
@@ -456,7 +474,7 @@ def main() -> int:
     warm_up()
     print_blas()
     print(f"mode: {'quick (smoke run)' if args.quick else 'full'}")
-    runners = {"W1": (run_w1, 3), "W2": (run_w2, 3), "W3": (run_w3, 3)}
+    runners = {"W1": (run_w1, 3), "W2": (run_w2, 3), "W3": (run_w3, 3), "W4": (run_w4, 3)}
     rows = []
     for name in args.workloads:
         run, default_repeats = runners[name]
