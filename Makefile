@@ -26,6 +26,7 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python benchmarks/engine_vs_sklearn.py
+	$(BIN)/python benchmarks/metrics_vs_sklearn.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

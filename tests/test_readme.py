@@ -1,23 +1,29 @@
-"""The README's Python blocks run as written."""
+"""The README's examples run as written."""
 
+import doctest
 import os
 import re
 from pathlib import Path
 
+import matplotlib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 COURSE_FILE = "titanic_train_500_age_passengerclass.csv"
 
 
 def _python_blocks():
-    text = (ROOT / "README.md").read_text()
-    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
 
 
-def test_readme_has_the_two_quickstart_blocks():
-    assert len(_python_blocks()) == 2
+def _run(block: int, name: str) -> None:
+    exec(compile(_python_blocks()[block], f"README.md[{name}]", "exec"), {})
+
+
+def test_readme_has_the_three_python_blocks():
+    assert len(_python_blocks()) == 3
 
 
 def test_course_quickstart_runs(tmp_path, monkeypatch, capsys):
@@ -27,12 +33,29 @@ def test_course_quickstart_runs(tmp_path, monkeypatch, capsys):
     # A link, not a copy: the data stays in shared/.
     os.symlink(source, tmp_path / COURSE_FILE)
     monkeypatch.chdir(tmp_path)
-    exec(compile(_python_blocks()[0], "README.md[0]", "exec"), {})
+    _run(0, "course quickstart")
     out = capsys.readouterr().out
     assert "precision" in out and "recall" in out
 
 
 def test_extras_quickstart_runs(capsys):
-    exec(compile(_python_blocks()[1], "README.md[1]", "exec"), {})
+    _run(1, "extras")
+    assert "[(3, 16), (3, 8)]" in capsys.readouterr().out
+
+
+def test_thresholds_example_runs(tmp_path, monkeypatch, capsys):
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)
+    _run(2, "thresholds")
     out = capsys.readouterr().out
-    assert "[(3, 16), (3, 8)]" in out
+    assert "AUC = " in out and "threshold" in out
+    assert (tmp_path / "roc.png").stat().st_size > 0
+
+
+def test_confusion_matrix_session_prints_what_the_readme_says(tmp_path, monkeypatch):
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testfile(str(README), module_relative=False, verbose=False)
+    assert result.attempted > 0
+    assert result.failed == 0
+    assert (tmp_path / "confusion.png").stat().st_size > 0

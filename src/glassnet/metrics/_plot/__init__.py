@@ -1,0 +1,1 @@
+"""Display classes: each draws one evaluation picture on matplotlib axes."""
