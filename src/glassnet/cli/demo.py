@@ -17,13 +17,13 @@ from rich.console import Console
 from rich.table import Table
 from sklearn.datasets import load_breast_cancer, make_moons
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier as SklearnMLP
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from glassnet import MLPClassifier
+from glassnet.metrics import ConfusionMatrix
 
 
 @dataclass
@@ -47,11 +47,24 @@ def _fit(
 
 
 def _datasets(seed: int) -> dict[str, tuple]:
+    # name -> (X, y, hidden layers, what a row is, what labels 0 and 1 say about it)
     X_moons, y_moons = make_moons(1000, noise=0.2, random_state=seed)
     cancer = load_breast_cancer()
     return {
-        "moons": (X_moons, y_moons, (16, 8)),
-        "breast cancer": (cancer.data, cancer.target, (32,)),
+        "moons": (
+            X_moons,
+            y_moons,
+            (16, 8),
+            "points",
+            ("lie in the lower moon", "lie in the upper moon"),
+        ),
+        "breast cancer": (
+            cancer.data,
+            cancer.target,
+            (32,),
+            "tumours",
+            ("are malignant", "are benign"),
+        ),
     }
 
 
@@ -75,7 +88,7 @@ def demo(
     ):
         table.add_column(column, justify="right" if column != "data" else "left")
     cells = {}
-    for name, (X, y, hidden) in _datasets(seed).items():
+    for name, (X, y, hidden, noun, classes) in _datasets(seed).items():
         X_train, X_test, y_train, y_test = train_test_split(
             X, y, test_size=0.3, stratify=y, random_state=seed
         )
@@ -92,10 +105,12 @@ def demo(
             f"{theirs.seconds:.2f} s",
             f"{theirs.seconds / ours.seconds:.1f}x",
         )
-        cells[name] = confusion_matrix(y_test, ours.predictions).ravel()
+        names = dict(enumerate(classes))
+        cells[name] = ConfusionMatrix(y_test, ours.predictions, label_names=names), noun
     console.print(table)
-    for name, (tn, fp, fn, tp) in cells.items():
+    for name, (cm, noun) in cells.items():
         console.print(
-            f"[bold]{name}[/bold] confusion matrix (glassnet): "
-            f"TN={tn}  FP={fp} (type I)  FN={fn} (type II)  TP={tp}"
+            f"\n[bold]{name}[/bold], glassnet on the held-out rows: TN={cm.tn}  FP={cm.fp} "
+            f"(type I)  FN={cm.fn} (type II)  TP={cm.tp}"
         )
+        console.print(cm.explain(noun=noun))
