@@ -186,7 +186,51 @@ def _mark_point(
     return marker, annotation
 
 
-class RocCurveDisplay:
+class _FromEstimator:
+    """``from_estimator`` for the displays: score with the model, then ``from_predictions``."""
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator: Any,
+        X: Any,
+        y: Any,
+        *,
+        response_method: str = "auto",
+        positive_label: Any = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """Score ``X`` with a fitted binary classifier and plot the display from its scores.
+
+        Parameters
+        ----------
+        estimator : fitted classifier
+            Has ``classes_`` and ``predict_proba`` or ``decision_function``.
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+        y : array-like of shape (n_samples,)
+            True labels.
+        response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
+            Which scores to use; "auto" prefers ``predict_proba``.
+        positive_label : int, float, bool or str, optional
+            The positive class; required unless the labels are 0/1 or False/True.
+        name : str, optional
+            Legend name; the estimator's class name by default.
+        **kwargs
+            Passed to `from_predictions` (``operating_point``, ``ax``, ...).
+
+        Returns
+        -------
+        display
+            The plotted display, of the class this is called on.
+        """
+        scores, positive = _estimator_scores(estimator, X, y, positive_label, response_method)
+        name = type(estimator).__name__ if name is None else name
+        return cls.from_predictions(y, scores, positive_label=positive, name=name, **kwargs)
+
+
+class RocCurveDisplay(_FromEstimator):
     """ROC curve with its AUC, the chance diagonal and an optional operating point.
 
     Build it with `from_predictions` or `from_estimator`; the constructor only stores
@@ -368,48 +412,8 @@ class RocCurveDisplay:
         )
         return display.plot(ax=ax, **plot_kwargs)
 
-    @classmethod
-    def from_estimator(
-        cls,
-        estimator: Any,
-        X: Any,
-        y: Any,
-        *,
-        response_method: str = "auto",
-        positive_label: Any = None,
-        name: str | None = None,
-        **kwargs: Any,
-    ) -> Self:
-        """Score ``X`` with a fitted binary classifier and plot its ROC curve.
 
-        Parameters
-        ----------
-        estimator : fitted classifier
-            Has ``classes_`` and ``predict_proba`` or ``decision_function``.
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-        y : array-like of shape (n_samples,)
-            True labels.
-        response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
-            Which scores to use; "auto" prefers ``predict_proba``.
-        positive_label : int, float, bool or str, optional
-            The positive class; required unless the labels are 0/1 or False/True.
-        name : str, optional
-            Legend name; the estimator's class name by default.
-        **kwargs
-            Passed to `from_predictions` (``operating_point``, ``ax``, ...).
-
-        Returns
-        -------
-        RocCurveDisplay
-            The plotted display.
-        """
-        scores, positive = _estimator_scores(estimator, X, y, positive_label, response_method)
-        name = type(estimator).__name__ if name is None else name
-        return cls.from_predictions(y, scores, positive_label=positive, name=name, **kwargs)
-
-
-class PrecisionRecallDisplay:
+class PrecisionRecallDisplay(_FromEstimator):
     """Precision-recall curve with its average precision, no-skill line, operating point.
 
     Parameters
@@ -592,46 +596,6 @@ class PrecisionRecallDisplay:
         )
         return display.plot(ax=ax, **plot_kwargs)
 
-    @classmethod
-    def from_estimator(
-        cls,
-        estimator: Any,
-        X: Any,
-        y: Any,
-        *,
-        response_method: str = "auto",
-        positive_label: Any = None,
-        name: str | None = None,
-        **kwargs: Any,
-    ) -> Self:
-        """Score ``X`` with a fitted binary classifier and plot its precision-recall curve.
-
-        Parameters
-        ----------
-        estimator : fitted classifier
-            Has ``classes_`` and ``predict_proba`` or ``decision_function``.
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-        y : array-like of shape (n_samples,)
-            True labels.
-        response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
-            Which scores to use; "auto" prefers ``predict_proba``.
-        positive_label : int, float, bool or str, optional
-            The positive class; required unless the labels are 0/1 or False/True.
-        name : str, optional
-            Legend name; the estimator's class name by default.
-        **kwargs
-            Passed to `from_predictions` (``operating_point``, ``ax``, ...).
-
-        Returns
-        -------
-        PrecisionRecallDisplay
-            The plotted display.
-        """
-        scores, positive = _estimator_scores(estimator, X, y, positive_label, response_method)
-        name = type(estimator).__name__ if name is None else name
-        return cls.from_predictions(y, scores, positive_label=positive, name=name, **kwargs)
-
 
 # Column of threshold_table -> legend label.
 _METRIC_LABELS = {
@@ -644,7 +608,7 @@ _METRIC_LABELS = {
 }
 
 
-class ThresholdMetricsDisplay:
+class ThresholdMetricsDisplay(_FromEstimator):
     """Precision, recall, specificity, F1 and accuracy against the threshold.
 
     Shows what moving the threshold trades: recall falls and specificity rises as it
@@ -801,43 +765,3 @@ class ThresholdMetricsDisplay:
             table=table, operating_point=operating_point, name=name, positive_label=positive_label
         )
         return display.plot(ax=ax, **plot_kwargs)
-
-    @classmethod
-    def from_estimator(
-        cls,
-        estimator: Any,
-        X: Any,
-        y: Any,
-        *,
-        response_method: str = "auto",
-        positive_label: Any = None,
-        name: str | None = None,
-        **kwargs: Any,
-    ) -> Self:
-        """Score ``X`` with a fitted binary classifier and plot its metrics by threshold.
-
-        Parameters
-        ----------
-        estimator : fitted classifier
-            Has ``classes_`` and ``predict_proba`` or ``decision_function``.
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-        y : array-like of shape (n_samples,)
-            True labels.
-        response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
-            Which scores to use; "auto" prefers ``predict_proba``.
-        positive_label : int, float, bool or str, optional
-            The positive class; required unless the labels are 0/1 or False/True.
-        name : str, optional
-            Title name; the estimator's class name by default.
-        **kwargs
-            Passed to `from_predictions` (``thresholds``, ``operating_point``, ...).
-
-        Returns
-        -------
-        ThresholdMetricsDisplay
-            The plotted display.
-        """
-        scores, positive = _estimator_scores(estimator, X, y, positive_label, response_method)
-        name = type(estimator).__name__ if name is None else name
-        return cls.from_predictions(y, scores, positive_label=positive, name=name, **kwargs)
