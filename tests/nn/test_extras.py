@@ -21,6 +21,7 @@ RECORD_KEYS = {
     "grad_norm",
     "weight_norm",
     "seconds",
+    "layers",
 }
 
 
@@ -85,6 +86,7 @@ INIT_SPECS = {
     "he_uniform": ("uniform", lambda i, o: np.sqrt(6 / i), False),
     "he_normal": ("normal", lambda i, o: np.sqrt(2 / i), False),
     "lecun_normal": ("normal", lambda i, o: np.sqrt(1 / i), False),
+    "normal": ("normal", lambda i, o: 1.0, False),
 }
 
 

@@ -65,6 +65,13 @@ def _lecun_normal(
     return rng.normal(0.0, std, (fan_in, fan_out)), np.zeros(fan_out)
 
 
+def _normal(rng: np.random.RandomState, fan_in: int, fan_out: int, act: str) -> tuple[Array, Array]:
+    # N(0, 1) whatever the layer's width: the naive scheme whose large weights saturate
+    # sigmoid units and blow up deep networks (Glorot & Bengio 2010). Kept to show why
+    # the scaled schemes above exist, not for use.
+    return rng.normal(0.0, 1.0, (fan_in, fan_out)), np.zeros(fan_out)
+
+
 INITIALIZERS: dict[str, Initializer] = {
     "auto": _auto,
     "glorot_uniform": _glorot_uniform,
@@ -72,6 +79,7 @@ INITIALIZERS: dict[str, Initializer] = {
     "he_uniform": _he_uniform,
     "he_normal": _he_normal,
     "lecun_normal": _lecun_normal,
+    "normal": _normal,
 }
 """Initialisation schemes by name: ``(rng, fan_in, fan_out, activation) -> (W, b)``."""
 

@@ -8,7 +8,6 @@ dropout, class weights, callbacks and a per-epoch training record.
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -29,12 +28,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation
 from glassnet.nn._blas import blas_threads_for, limit_blas_threads
+from glassnet.nn._history import TrainingHistory
 from glassnet.nn._init import get_initializer
 from glassnet.nn._losses import log_loss
 from glassnet.nn._minibatches import Minibatches
 from glassnet.nn._network import Network, forward
 from glassnet.nn._optimizers import SGD, Adam, Optimizer
 from glassnet.nn._params import check_params
+from glassnet.nn._recorder import Recorder, SaturationThresholds, active_rule
 from glassnet.nn._validation import check_same_length, explain_bad_features, explain_bad_target
 
 Array = np.ndarray
@@ -114,7 +115,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         Maximum loss evaluations for 'lbfgs'.
     init : str, default='auto'
         Weight initialisation: 'auto' (scikit-learn's scheme exactly),
-        'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'lecun_normal'.
+        'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal',
+        'lecun_normal', or 'normal' (N(0, 1) whatever the width: the naive scheme,
+        kept to demonstrate saturation and explosion).
     clip_grad_norm : float or None, default=None
         Rescale each minibatch gradient whose L2 norm exceeds this value.
     dropout : float or list of float, default=0.0
@@ -214,6 +217,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         class_weight: dict | str | None = None,
         callbacks: Sequence[EpochCallback] | None = None,
         dtype: Any = None,
+        record: str = "layers",
+        saturation: dict | None = None,
+        health_warnings: bool = True,
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -244,6 +250,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.callbacks = callbacks
         self.dtype = dtype
+        self.record = record
+        self.saturation = saturation
+        self.health_warnings = health_warnings
 
     # ------------------------------------------------------------------ public API
 
@@ -518,7 +527,18 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 f"hidden_layer_sizes is now {sizes}. Set warm_start=False to start over."
             )
         self._hidden_acts = acts
-        net = self._network(layer_units, acts, dropout, X.dtype)
+        thresholds = SaturationThresholds.from_param(self.saturation)
+        if first_pass or not isinstance(getattr(self, "history_", None), TrainingHistory):
+            self.history_ = TrainingHistory(layer_units, [a.name for a in acts], thresholds)
+        net = self._network(layer_units, acts, dropout, X.dtype, thresholds)
+        batch = self._batch_rows(X.shape[0])
+        self._recorder = Recorder(
+            net,
+            self.history_,
+            self.record,
+            -(-X.shape[0] // batch),
+            need_norm=self.clip_grad_norm is not None,
+        )
         threads = blas_threads_for(layer_units, self._batch_rows(X.shape[0]))
         with limit_blas_threads(threads):
             try:
@@ -527,7 +547,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 else:
                     self._fit_stochastic(net, X, Y, sw, incremental)
             finally:
+                self._recorder.flush()
                 net.release()
+                del self._recorder  # holds the network and its work arrays
         return self
 
     def _initialize(
@@ -553,7 +575,6 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.coefs_.append(coef.astype(dtype, copy=False))
             self.intercepts_.append(intercept.astype(dtype, copy=False))
         self.loss_curve_ = []
-        self.history_ = []
         self._no_improvement_count = 0
         self._optimizer = None
         if self.early_stopping and self.solver != "lbfgs":
@@ -568,12 +589,22 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.best_validation_score_ = None
 
     def _network(
-        self, layer_units: list[int], acts: list[Activation], dropout: list[float], dtype: np.dtype
+        self,
+        layer_units: list[int],
+        acts: list[Activation],
+        dropout: list[float],
+        dtype: np.dtype,
+        thresholds: SaturationThresholds,
     ) -> Network:
         """Build the flat-buffer network and make ``coefs_``/``intercepts_`` views into it."""
         output = OUTPUT_ACTIVATIONS[self.out_activation_]
         exact = self.solver == "lbfgs"
-        net = Network(layer_units, acts, output, dtype, dropout, sklearn_order=exact)
+        rules = None
+        if self.record != "epochs":
+            rules = [active_rule(a.name, thresholds) for a in acts]
+        net = Network(
+            layer_units, acts, output, dtype, dropout, sklearn_order=exact, active_rules=rules
+        )
         net.set_parameters(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = net.coefs, net.intercepts
         return net
@@ -640,11 +671,10 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         try:
             for _ in range(self.max_iter):
                 started = time.perf_counter()
+                self._recorder.start_epoch()
                 batches.next_epoch(self._random_state)
-                loss, grad_norm = self._run_epoch(net, batches, dropout_rng)
-                stop = self._end_epoch(
-                    net, loss, grad_norm, n_samples, X_val, Y_val, sw_val, started
-                )
+                loss = self._run_epoch(net, batches, dropout_rng)
+                stop = self._end_epoch(net, loss, n_samples, X_val, Y_val, sw_val, started)
                 if stop or incremental:
                     break
                 if self.n_iter_ == self.max_iter:
@@ -661,30 +691,28 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _run_epoch(
         self, net: Network, batches: Minibatches, rng: np.random.Generator | None
-    ) -> tuple[float, float]:
-        """One pass over the data in minibatches; returns mean loss and mean gradient norm."""
+    ) -> float:
+        """One pass over the data in minibatches; returns the mean loss."""
         optimizer, alpha, clip = self._optimizer, self.alpha, self.clip_grad_norm
+        measure = self._recorder.after_batch
         grads = net.grads
-        total_loss = total_norm = 0.0
-        n_batches = 0
+        total_loss = 0.0
         for X, Y, sw in batches:
             if sw is not None and not sw.any():
                 continue  # a minibatch of zero total weight carries nothing to learn
             loss = net.loss_and_gradient(X, Y, sw, alpha, rng)
-            total_loss += loss * X.shape[0]
-            norm = math.sqrt(grads @ grads)
+            n = X.shape[0]
+            total_loss += loss * n
+            norm = measure(n)  # of the gradient before clipping
             if clip is not None and norm > clip:
                 grads *= clip / norm
-            total_norm += norm
-            n_batches += 1
             optimizer.step(net.params, grads)
-        return total_loss / batches.n_samples, total_norm / max(n_batches, 1)
+        return total_loss / batches.n_samples
 
     def _end_epoch(
         self,
         net: Network,
         loss: float,
-        grad_norm: float,
         n_samples: int,
         X_val: Any,
         Y_val: Array | None,
@@ -708,8 +736,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 print(f"Validation score: {val_score:f}")
         self._update_no_improvement_count(net, loss, val_score)
         self._optimizer.iteration_ends(self.t_)
-        record = self._record(net, loss, grad_norm, val_loss, val_score, started)
-        stop = self._run_callbacks(record)
+        stop = self._record(loss, val_loss, val_score, started)
         if self._no_improvement_count > self.n_iter_no_change:
             what = "Validation score" if self.early_stopping else "Training loss"
             if self._optimizer.trigger_stopping():
@@ -759,31 +786,22 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.best_loss_ = min(self.best_loss_, loss)
 
     def _record(
-        self,
-        net: Network,
-        loss: float,
-        grad_norm: float,
-        val_loss: float | None,
-        val_score: float | None,
-        started: float,
-    ) -> dict[str, Any]:
-        record = {
-            "epoch": len(self.history_) + 1,
-            "loss": loss,
-            "validation_loss": val_loss,
-            "validation_score": val_score,
-            "learning_rate": float(self._optimizer.learning_rate) if self._optimizer else None,
-            "grad_norm": grad_norm,
-            "weight_norm": math.sqrt(net.params @ net.params),
-            "seconds": time.perf_counter() - started,
-        }
-        self.history_.append(record)
-        return record
-
-    def _run_callbacks(self, record: dict[str, Any]) -> bool:
+        self, loss: float, val_loss: float | None, val_score: float | None, started: float
+    ) -> bool:
+        """Write the epoch into ``history_`` and run the callbacks; True means stop."""
+        self._recorder.end_epoch(
+            loss=loss,
+            validation_loss=val_loss,
+            validation_score=val_score,
+            learning_rate=float(self._optimizer.learning_rate) if self._optimizer else None,
+            seconds=time.perf_counter() - started,
+        )
         stop = False
-        for callback in self.callbacks or ():
-            stop = bool(callback(record)) or stop
+        if self.callbacks:
+            self._recorder.flush()
+            record = self.history_[-1]
+            for callback in self.callbacks:
+                stop = bool(callback(record)) or stop
         return stop
 
     def _check_finite(self, net: Network, loss: float, epoch: int) -> None:
@@ -813,16 +831,20 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             return loss, net.grads.astype(np.float64)
 
         started = [time.perf_counter()]
+        recorder = self._recorder
+        recorder.start_epoch()
 
         def on_iteration(intermediate_result: scipy.optimize.OptimizeResult) -> None:
             loss = float(intermediate_result.fun)
             self.loss_curve_.append(loss)
             if self.verbose:
                 print(f"Iteration {len(self.loss_curve_)}, loss = {loss:.8f}")
-            grad_norm = math.sqrt(net.grads @ net.grads)
-            record = self._record(net, loss, grad_norm, None, None, started[0])
+            # The work arrays hold the line search's last evaluation: the new iterate.
+            recorder.after_batch(X.shape[0])
+            stop = self._record(loss, None, None, started[0])
+            recorder.start_epoch()
             started[0] = time.perf_counter()
-            if self._run_callbacks(record):
+            if stop:
                 raise StopIteration
 
         result = scipy.optimize.minimize(

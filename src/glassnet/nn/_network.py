@@ -96,6 +96,10 @@ class Network:
         output error). L-BFGS needs this to reproduce scikit-learn bit for bit, since
         its line search amplifies one-ulp differences; the stochastic solvers agree
         with scikit-learn to ~1e-15 either way.
+    active_rules : list of callable or None, optional
+        One per hidden layer (None entries allowed): ``rule(a, out)`` writes 1.0
+        where a unit is active into ``out``, during every training forward pass, for
+        the recorder to count. A relu layer's mask doubles as its derivative.
     """
 
     def __init__(
@@ -106,6 +110,7 @@ class Network:
         dtype: np.dtype,
         dropout: list[float] | None = None,
         sklearn_order: bool = False,
+        active_rules: list | None = None,
     ) -> None:
         self.layer_units = layer_units
         self.hidden = hidden
@@ -129,6 +134,7 @@ class Network:
         self._coef_grads_flat = self.grads[: self.n_coef]
         self._l2 = np.empty(self.n_coef, dtype=self.dtype)
         self._drop_p = [*(self.dropout or [0.0] * len(hidden)), 0.0]  # none on the output
+        self.active_rules = [*(active_rules or [None] * len(hidden)), None]
         self._work: list[_Work] = []
         self._plan: list[_Step] = []
         self._capacity = self._rows = 0
@@ -149,9 +155,9 @@ class Network:
         """Make work arrays for minibatches of up to ``n`` rows, and a plan for ``n`` rows."""
         if n > self._capacity:
             self._work = [
-                _Work(n, units, act.needs_input, p > 0, self.dtype)
-                for units, act, p in zip(
-                    self.layer_units[1:], self._acts, self._drop_p, strict=True
+                _Work(n, units, act.needs_input, p > 0, rule is not None, self.dtype)
+                for units, act, p, rule in zip(
+                    self.layer_units[1:], self._acts, self._drop_p, self.active_rules, strict=True
                 )
             ]
             self._ones_full = np.ones(n, dtype=self.dtype)
@@ -162,19 +168,33 @@ class Network:
             # Everything one minibatch touches, per layer, cut to n rows once rather
             # than looked up on every call: a small network's step is mostly overhead.
             self._plan = [
-                _Step(W, b, W.T, gW, gb, act, p, *work.rows(n))
-                for W, b, gW, gb, act, p, work in zip(
+                _Step(W, b, W.T, gW, gb, act, p, rule, *work.rows(n))
+                for W, b, gW, gb, act, p, rule, work in zip(
                     self.coefs,
                     self.intercepts,
                     self.coef_grads,
                     self.intercept_grads,
                     self._acts,
                     self._drop_p,
+                    self.active_rules,
                     self._work,
                     strict=True,
                 )
             ]
             self._rows = n
+
+    @property
+    def plan(self) -> list[_Step]:
+        """Every layer of the last minibatch: outputs ``a``, active masks ``active``, ...
+
+        A new list whenever the minibatch size changes, the same list otherwise.
+        """
+        return self._plan
+
+    @property
+    def ones(self) -> Array:
+        """A vector of ones as long as the last minibatch (for column sums by BLAS)."""
+        return self._ones
 
     def release(self) -> None:
         """Free the minibatch work arrays (they can be large after L-BFGS)."""
@@ -193,6 +213,8 @@ class Network:
                 step.z[...] = inp @ step.W
             step.z += step.b
             step.act.forward(step.z, step.a)
+            if step.rule is not None:
+                step.rule(step.a, step.active)
             inp = step.a
             if step.p:
                 inp = step.drop(rng)
@@ -261,7 +283,10 @@ class Network:
             np.dot(delta, step.WT, out=below.delta)  # (n, units[i])
             if below.p:
                 below.delta *= below.mask
-            below.act.backward(below.a, below.z_in, below.delta)
+            if below.relu_mask:
+                below.delta *= below.active  # relu' is the active mask, made in forward
+            else:
+                below.act.backward(below.a, below.z_in, below.delta)
             delta = below.delta
 
         if self.sklearn_order:
@@ -279,19 +304,20 @@ class _Work:
     """One layer's minibatch work arrays, ``(capacity, units)`` each."""
 
     def __init__(
-        self, n: int, units: int, needs_input: bool, dropout: bool, dtype: np.dtype
+        self, n: int, units: int, needs_input: bool, dropout: bool, active: bool, dtype: np.dtype
     ) -> None:
         self.a = np.empty((n, units), dtype=dtype)  # the layer's output f(z)
         self.z = np.empty_like(self.a) if needs_input else self.a  # else f is applied in place
         self.delta = np.empty_like(self.a)  # dL/dz
         self.mask = np.empty_like(self.a) if dropout else None
         self.dropped = np.empty_like(self.a) if dropout else None
+        self.active = np.empty_like(self.a) if active else None  # 1.0 where active
 
     def rows(self, n: int) -> tuple:
-        """Cut views of the first ``n`` rows: z, a, delta, mask, dropped, z if needed."""
+        """Cut views of the first ``n`` rows: z, a, delta, mask, dropped, active, z_in."""
         cut = [
             None if x is None else x[:n]
-            for x in (self.z, self.a, self.delta, self.mask, self.dropped)
+            for x in (self.z, self.a, self.delta, self.mask, self.dropped, self.active)
         ]
         return (*cut, cut[0] if self.z is not self.a else None)
 
@@ -304,6 +330,7 @@ class _Step:
         "WT",
         "a",
         "act",
+        "active",
         "b",
         "delta",
         "dropped",
@@ -311,6 +338,8 @@ class _Step:
         "gb",
         "mask",
         "p",
+        "relu_mask",
+        "rule",
         "z",
         "z_in",
     )
@@ -324,23 +353,20 @@ class _Step:
         gb: Array,
         act: Activation,
         p: float,
+        rule: object,
         z: Array,
         a: Array,
         delta: Array,
         mask: Array | None,
         dropped: Array | None,
+        active: Array | None,
         z_in: Array | None,
     ) -> None:
         self.W, self.b, self.WT, self.gW, self.gb = W, b, WT, gW, gb
-        self.act, self.p = act, p
-        self.z, self.a, self.delta, self.mask, self.dropped, self.z_in = (
-            z,
-            a,
-            delta,
-            mask,
-            dropped,
-            z_in,
-        )
+        self.act, self.p, self.rule = act, p, rule
+        self.z, self.a, self.delta, self.mask, self.dropped = z, a, delta, mask, dropped
+        self.active, self.z_in = active, z_in
+        self.relu_mask = active is not None and act.name == "relu"
 
     def drop(self, rng: np.random.Generator) -> Array:
         """Inverted dropout of this layer's output; returns the dropped copy."""

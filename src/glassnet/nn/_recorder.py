@@ -1,0 +1,352 @@
+"""Measuring a network's health while it trains, minibatch by minibatch.
+
+Every minibatch leaves its layer outputs and gradients in the network's work arrays;
+the recorder reads them before the next minibatch overwrites them, and keeps only
+sums: how often each hidden unit was *active*, the sum and sum of squares of each
+layer's outputs, each layer's squared gradient norm. At the end of an epoch the sums
+go into the :class:`~glassnet.nn._history.TrainingHistory`, which turns them into
+fractions, means and norms only when someone asks. A handful of BLAS calls per
+minibatch and layer: the measurements cost a few per cent of training time (see
+``benchmarks/engine_vs_sklearn.py``).
+
+A unit is *active* on a sample when its output is in the region where the activation
+passes gradient back:
+
+- ReLU family (relu, leaky_relu, elu, selu, gelu, swish, mish, softplus): input > 0.
+  A relu unit inactive on every sample outputs exactly 0 and gets no gradient: it is
+  dead. The others still pass a small gradient back and can recover.
+- logistic: ``margin <= a <= 1 - margin``; tanh: ``|a| <= level``. Outside, the unit
+  is saturated (its derivative is below 8 % of its peak for the defaults).
+- identity: always active.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from glassnet.nn._history import RELU_FAMILY, TrainingHistory
+
+Array = np.ndarray
+ActiveRule = Callable[[Array, Array], None]
+
+RECORD_LEVELS = ("epochs", "layers", "full")
+HISTOGRAM_BINS = 40
+
+
+@dataclass(frozen=True)
+class SaturationThresholds:
+    """When a logistic or tanh unit counts as saturated.
+
+    Attributes
+    ----------
+    logistic : float, default=0.02
+        A logistic output below ``logistic`` or above ``1 - logistic`` is saturated:
+        the derivative ``a (1 - a)`` is then below 0.0196, 8 % of its peak of 0.25.
+    tanh : float, default=0.97
+        A tanh output with ``|a| > tanh`` is saturated: ``1 - a**2`` is below 0.06,
+        6 % of its peak of 1.
+    share : float, default=0.99
+        A unit saturated on more than this share of an epoch's samples counts as a
+        saturated unit.
+
+    Notes
+    -----
+    Saturation as outputs piling up at the asymptotes of a bounded activation is
+    the picture of Glorot & Bengio (2010), "Understanding the difficulty of training
+    deep feedforward neural networks" (their Fig. 2 shows sigmoid top-layer outputs
+    stuck at 0); measuring it as the share of outputs near the asymptotes follows
+    Rakitianskaia & Engelbrecht (2015), "Measuring saturation in neural networks".
+    The numbers are conventions (the derivative falls smoothly); these defaults
+    flag units that pass back less than a tenth of the gradient they could.
+    """
+
+    logistic: float = 0.02
+    tanh: float = 0.97
+    share: float = 0.99
+
+    @classmethod
+    def from_param(cls, value: dict | None) -> SaturationThresholds:
+        """Build from the estimator's ``saturation`` parameter (a dict or None)."""
+        if value is None:
+            return cls()
+        if not isinstance(value, dict) or not set(value) <= {"logistic", "tanh", "share"}:
+            raise ValueError(
+                "saturation must be None or a dict with some of the keys 'logistic' "
+                f"(default 0.02), 'tanh' (0.97) and 'share' (0.99); got {value!r}."
+            )
+        out = cls(**{k: float(v) for k, v in value.items()})
+        if not (0 < out.logistic < 0.5 and 0 < out.tanh < 1 and 0 < out.share <= 1):
+            raise ValueError(
+                "saturation thresholds must satisfy 0 < logistic < 0.5, 0 < tanh < 1 and "
+                f"0 < share <= 1; got {value!r}."
+            )
+        return out
+
+
+def active_rule(name: str, thresholds: SaturationThresholds) -> ActiveRule | None:
+    """Return ``rule(a, out)`` writing 1.0 where a unit is active, 0.0 elsewhere.
+
+    None for the identity, which is always active.
+    """
+    if name == "logistic":
+        half = 0.5 - thresholds.logistic
+
+        def rule(a: Array, out: Array) -> None:
+            np.subtract(a, 0.5, out=out)
+            np.abs(out, out=out)
+            np.less_equal(out, half, out=out, casting="unsafe")
+
+        return rule
+    if name == "tanh":
+        level = thresholds.tanh
+
+        def rule(a: Array, out: Array) -> None:
+            np.abs(a, out=out)
+            np.less_equal(out, level, out=out, casting="unsafe")
+
+        return rule
+    if name not in RELU_FAMILY:
+        return None
+    # softplus(z) > log 2 exactly when z > 0; the rest of the family is positive there.
+    cut = math.log(2.0) if name == "softplus" else 0.0
+
+    def rule(a: Array, out: Array) -> None:
+        np.greater(a, cut, out=out, casting="unsafe")
+
+    return rule
+
+
+def histogram_range(name: str) -> tuple[float, float]:
+    """Return the fixed histogram range of a layer's outputs (outliers go to the end bins)."""
+    if name == "logistic":
+        return 0.0, 1.0
+    if name == "tanh":
+        return -1.0, 1.0
+    return -3.0, 6.0
+
+
+class Recorder:
+    """Accumulates per-layer measurements over the minibatches of training.
+
+    Parameters
+    ----------
+    net : Network
+        The network being trained; its work arrays are read after each minibatch.
+    history : TrainingHistory
+        Where finished epochs are written.
+    level : {'epochs', 'layers', 'full'}
+        'epochs' keeps only epoch-level numbers (loss, learning rate, norms of the
+        whole network); 'layers' adds the per-layer and per-unit measurements;
+        'full' also keeps histograms of every hidden layer's outputs.
+    n_batches : int
+        Minibatches per epoch (1 for L-BFGS).
+    need_norm : bool, default=True
+        Whether ``after_batch`` must return the gradient's norm (for clipping);
+        otherwise it may return NaN and leave the norm to ``flush``.
+
+    Notes
+    -----
+    A small network trains in tens of microseconds per minibatch, so every NumPy
+    call here counts. Each minibatch writes one row of per-batch buffers (the
+    gradient's squared norm per layer by one ``reduceat``; per hidden layer one BLAS
+    product for the active counts, one for the output sums and one for the sum of
+    squares); each epoch copies the parameters into a snapshot row. Only every
+    ``chunk`` epochs (and whenever someone needs the history) are the buffers
+    reduced into per-epoch numbers, in a few vectorised calls for the whole chunk.
+    """
+
+    def __init__(
+        self,
+        net: Any,
+        history: TrainingHistory,
+        level: str,
+        n_batches: int,
+        need_norm: bool = True,
+    ) -> None:
+        self.net = net
+        self.need_norm = need_norm
+        self.history = history
+        self.level = level
+        self.layers = level != "epochs"
+        # Boundaries of each layer's weights, then biases, in the flat vectors.
+        sizes = [p.size for p in (*net.coefs, *net.intercepts)]
+        self._offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+        self._units = net.layer_units[1:-1]
+        self._counted = [rule is not None for rule in net.active_rules[:-1]]
+        n_params, n_layers = net.params.size, net.n_layers
+        per_batch = 2 * n_layers + sum(self._units)
+        # Epochs per chunk: buffers of at most ~1M numbers (8 MB), at least one epoch.
+        self.chunk = max(1, min(2000, 10**6 // n_params, 10**6 // (n_batches * per_batch)))
+        rows = self.chunk * n_batches
+        dtype = net.dtype
+        self._sq = np.empty_like(net.grads)
+        self._grad_sq = np.empty((rows, 2 * n_layers), dtype=dtype)
+        # For small networks, a copy of each minibatch's gradient (one cheap call) and
+        # one vectorised reduction per chunk beat squaring and reducing every time.
+        self._copy_grads = rows * n_params <= 10**6
+        self._grad_rows = np.empty((rows, n_params) if self._copy_grads else (0, 0), dtype=dtype)
+        self._counts = [np.empty((rows, u), dtype=dtype) for u in self._units]
+        self._snapshots = np.empty((self.chunk + 1, n_params), dtype=dtype)
+        self._snapshots[0] = net.params
+        self._hist: list[list[Array]] = []
+        self._epochs: list[int] = []  # buffered epochs' numbers
+        self._moment_rows: list = []
+        self._epoch_starts: list[int] = []
+        self._epoch_rows: list[int] = []
+        self._batch = 0  # next row of the per-batch buffers
+        self._rows = 0
+        self._norm_total = 0.0
+        self._plan: list = []
+        self._views: list[tuple] = []
+        self._flats: list[Array] = []
+
+    def start_epoch(self) -> None:
+        """Begin an epoch."""
+        self._norm_total = 0.0
+        self._rows = 0
+        if not self.layers:
+            self._batch = 0
+        self._first = self._batch
+        if self.level == "full":
+            self._hist.append([np.zeros(HISTOGRAM_BINS) for _ in self._units])
+
+    def _refresh(self) -> list[tuple[Array, Array]]:
+        """Re-read the network's work arrays after its minibatch size changed."""
+        plan = self._plan = self.net.plan
+        hidden = plan[:-1]
+        self._flats = [s.a.reshape(-1) for s in hidden]
+        self._views = [
+            (s.active, counts)
+            for s, counts in zip(hidden, self._counts, strict=True)
+            if s.active is not None
+        ]
+        return self._views
+
+    def after_batch(self, n: int) -> float:
+        """Take this minibatch's measurements; return its gradient's L2 norm."""
+        grads = self.net.grads
+        b = self._batch
+        self._batch = b + 1
+        self._rows += n
+        if not self.layers:
+            norm = math.sqrt(grads @ grads)
+            self._norm_total += norm
+            return norm
+        # The norms are worked out at flush; here only when clipping needs one now.
+        norm = math.nan
+        if self._copy_grads:  # small: keep the gradient, reduce it per layer at flush
+            np.copyto(self._grad_rows[b], grads)
+            if self.need_norm:
+                norm = math.sqrt(grads @ grads)
+        else:
+            sq = self._sq
+            np.multiply(grads, grads, out=sq)
+            seg = np.add.reduceat(sq, self._offsets, out=self._grad_sq[b])
+            if self.need_norm:
+                norm = math.sqrt(sum(seg.tolist()))
+        views = self._views if self.net.plan is self._plan else self._refresh()
+        ones = self.net.ones
+        for active, counts in views:
+            np.dot(ones, active, out=counts[b])
+        if self.level == "full":
+            for h, step in enumerate(self.net.plan[:-1]):
+                lo, hi = histogram_range(step.act.name)
+                hist = np.histogram(np.clip(step.a, lo, hi), HISTOGRAM_BINS, (lo, hi))[0]
+                self._hist[-1][h] += hist
+        return norm
+
+    def end_epoch(self, **scalars: float | None) -> None:
+        """Close the epoch: its scalars go to the history now, its layer sums later."""
+        n_batches = self._batch - self._first
+        params = self.net.params
+        if not self.layers:
+            scalars["grad_norm"] = self._norm_total / n_batches if n_batches else math.nan
+            scalars["weight_norm"] = math.sqrt(params @ params)
+            self.history.append(scalars)
+            return
+        scalars["grad_norm"] = scalars["weight_norm"] = None  # filled in at flush
+        epoch = self.history.append(scalars)
+        add = np.add.reduce
+        k = len(self._epochs)
+        # Output moments of the epoch's last minibatch (still in the work arrays).
+        moments = None
+        if n_batches:
+            moments = [(add(f), f @ f) for f in self._flats], self.net.ones.size
+        self._moment_rows.append(moments)
+        self._epochs.append(epoch)
+        self._epoch_starts.append(self._first)
+        self._epoch_rows.append(self._rows)
+        np.copyto(self._snapshots[k + 1], params)
+        if k + 1 == self.chunk:
+            self.flush()
+
+    def _segment_squares(self, rows: Array) -> Array:
+        """Per row, the squared norm of each layer's weights, then each layer's biases."""
+        bounds = [*self._offsets.tolist(), rows.shape[1]]
+        out = np.empty((rows.shape[0], len(bounds) - 1))
+        for j, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+            part = rows[:, lo:hi]
+            out[:, j] = np.einsum("ij,ij->i", part, part, dtype=float)
+        return out
+
+    def flush(self) -> None:
+        """Reduce the buffered epochs into per-epoch numbers and hand them to the history."""
+        k = len(self._epoch_starts)
+        if not k:
+            return
+        starts = np.array(self._epoch_starts, dtype=np.intp)
+        end = self._batch
+        L = self.net.n_layers
+        snaps = self._snapshots
+        weight_sq = self._segment_squares(snaps[1 : k + 1])
+        update_sq = self._segment_squares(snaps[1 : k + 1] - snaps[:k])
+        if self._copy_grads:
+            grad_sq = self._segment_squares(self._grad_rows[:end])
+        else:
+            grad_sq = self._grad_sq[:end].astype(float)
+        layer_norms = np.sqrt(grad_sq[:, :L] + grad_sq[:, L:])  # (batches, layers)
+        sizes = np.diff(np.append(starts, end))
+        empty = sizes == 0  # an epoch whose minibatches all had zero weight
+        safe = np.minimum(starts, max(end - 1, 0))
+        total_norms = np.sqrt(grad_sq.sum(axis=1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grad_norm = np.add.reduceat(layer_norms, safe, axis=0) / sizes[:, None]
+            total_norm = np.add.reduceat(total_norms, safe) / sizes
+        grad_norm[empty] = np.nan
+        total_norm[empty] = np.nan
+        self.history.set_scalars(self._epochs, "grad_norm", total_norm.tolist())
+        self.history.set_scalars(
+            self._epochs, "weight_norm", np.sqrt(weight_sq.sum(axis=1)).tolist()
+        )
+
+        def per_epoch(buf: Array) -> Array:
+            out = np.add.reduceat(buf[:end], safe, axis=0).astype(float)
+            out[empty] = 0.0
+            return out
+
+        counts = [
+            per_epoch(c) if counted else None
+            for c, counted in zip(self._counts, self._counted, strict=True)
+        ]
+        self.history.set_layers(
+            self._epochs,
+            {
+                "grad_norm": grad_norm,
+                "weight_sq": weight_sq,
+                "update_sq": update_sq,
+                "rows": self._epoch_rows,
+                "active_counts": counts,
+                "moments": self._moment_rows,
+                "histograms": self._hist or None,
+            },
+        )
+        snaps[0] = snaps[k]
+        self._epochs, self._epoch_starts, self._epoch_rows, self._hist = [], [], [], []
+        self._moment_rows = []
+        self._batch = 0
