@@ -131,6 +131,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     dtype : {'float64', 'float32'} or None, default=None
         Floating-point type for training. None follows scikit-learn: float32
         input is trained in float32, anything else in float64.
+    record : {'layers', 'epochs', 'full'}, default='layers'
+        What ``history_`` keeps: 'layers' measures every layer in every epoch
+        (gradient norms, dead and saturated units, activation statistics) at a
+        few per cent of training time; 'epochs' only the epoch-level numbers;
+        'full' adds histograms of every hidden layer's outputs.
+    saturation : dict or None, default=None
+        When a logistic or tanh unit counts as saturated: keys 'logistic' (output
+        below it or above 1 minus it, default 0.02), 'tanh' (``|output|`` above
+        it, default 0.97) and 'share' (saturated on more than this share of an
+        epoch's samples, default 0.99). See ``SaturationThresholds``.
+    health_warnings : bool, default=True
+        Emit a ``TrainingHealthWarning`` at the end of ``fit`` when
+        :meth:`diagnose` finds a severe problem.
 
     Attributes
     ----------
@@ -166,10 +179,14 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         Number of output units.
     out_activation_ : str
         'logistic' (binary, multilabel) or 'softmax' (multiclass).
-    history_ : list of dict
-        One record per epoch: ``epoch``, ``loss``, ``validation_loss``,
+    history_ : TrainingHistory
+        The training record: per epoch ``loss``, ``validation_loss``,
         ``validation_score``, ``learning_rate``, ``grad_norm`` (mean over the
-        epoch's minibatches), ``weight_norm`` and ``seconds``.
+        epoch's minibatches), ``weight_norm`` and ``seconds``; per layer and
+        epoch the gradient and weight norms, update-to-weight ratio, activation
+        mean and std, dead and saturated fractions; per unit the share of
+        samples it was active on. A sequence of per-epoch dicts, with the same
+        numbers as arrays and as tidy DataFrames (``layers_frame()``).
 
     See Also
     --------
@@ -399,6 +416,21 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         )
         return hidden
 
+    def diagnose(self) -> Any:
+        """Read the training record and say what went wrong, in plain language.
+
+        Works on a fitted model and on one whose training diverged.
+
+        Returns
+        -------
+        HealthReport
+            Findings (severity, layer, epochs, evidence, explanation, what to try),
+            most severe first; ``print`` it, or ``rich.print`` it, or ``to_html()``.
+        """
+        from glassnet.diagnostics import diagnose
+
+        return diagnose(self)
+
     def __sklearn_is_fitted__(self) -> bool:
         # A diverged fit keeps its history_ but has no weights: it is not fitted.
         return hasattr(self, "coefs_")
@@ -527,6 +559,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 f"hidden_layer_sizes is now {sizes}. Set warm_start=False to start over."
             )
         self._hidden_acts = acts
+        self._diverged_at = None
         thresholds = SaturationThresholds.from_param(self.saturation)
         if first_pass or not isinstance(getattr(self, "history_", None), TrainingHistory):
             self.history_ = TrainingHistory(layer_units, [a.name for a in acts], thresholds)
@@ -550,7 +583,22 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 self._recorder.flush()
                 net.release()
                 del self._recorder  # holds the network and its work arrays
+        if self.health_warnings and not incremental and self.record != "epochs":
+            self._warn_if_unhealthy()
         return self
+
+    def _warn_if_unhealthy(self) -> None:
+        from glassnet.diagnostics import TrainingHealthWarning
+
+        severe = self.diagnose().severe
+        if severe:
+            text = "\n".join(f.message() for f in severe)
+            warnings.warn(
+                f"{text}\n(model.diagnose() for the full report; "
+                "health_warnings=False to silence this.)",
+                TrainingHealthWarning,
+                stacklevel=3,
+            )
 
     def _initialize(
         self, Y: Array, layer_units: list[int], acts: list[Activation], dtype: np.dtype
@@ -809,6 +857,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             return
         for name in ("coefs_", "intercepts_"):
             self.__dict__.pop(name, None)
+        self._diverged_at = epoch
         if self.solver == "lbfgs":
             where = "in L-BFGS"
             advice = "scale the inputs (StandardScaler), raise alpha, or try solver='adam'"

@@ -76,6 +76,9 @@ def check_params(est: Any) -> tuple[list[int], list[Activation], list[float]]:
                     f"{name} works with solver='sgd' or 'adam', not 'lbfgs'; change the "
                     f"solver or leave {name} unset."
                 )
+    _check_choice("record", est.record, ("layers", "epochs", "full"))
+    if not isinstance(est.health_warnings, bool | np.bool_):
+        raise ValueError(f"health_warnings must be True or False, got {est.health_warnings!r}.")
     if est.callbacks is not None and not all(callable(c) for c in est.callbacks):
         raise ValueError("callbacks must be a list of callables taking an epoch's record.")
     if est.dtype is not None and np.dtype(est.dtype) not in (np.float32, np.float64):

@@ -1,0 +1,11 @@
+"""Diagnostics: what a training record says about a network's health.
+
+``diagnose(model)`` turns ``model.history_`` into findings (vanishing or exploding
+gradients, saturated or dead units, ...), each with its evidence, an explanation and
+what to try; :mod:`glassnet.diagnostics.plots` draws the record.
+"""
+
+from glassnet.diagnostics._findings import Finding, HealthReport, TrainingHealthWarning
+from glassnet.diagnostics._rules import diagnose
+
+__all__ = ["Finding", "HealthReport", "TrainingHealthWarning", "diagnose"]
