@@ -85,6 +85,9 @@ def diagnose(model: Any) -> HealthReport:
     if len(context.history):
         for rule in RULES:
             findings.extend(rule(context))
+    codes = {f.code for f in findings}
+    if "born_dead" in codes:  # its flat loss is explained already
+        findings = [f for f in findings if f.code != "no_learning"]
     findings.sort(key=lambda f: SEVERITIES.index(f.severity))
     return HealthReport(findings, len(context.history))
 
