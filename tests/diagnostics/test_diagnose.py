@@ -43,13 +43,13 @@ def test_born_dead_network_on_constant_inputs():
 
 
 def test_overfitting_seen_in_the_validation_record():
-    X, y = make_classification(300, n_features=20, n_informative=3, flip_y=0.3, random_state=0)
+    X, y = make_classification(200, n_features=20, n_informative=3, flip_y=0.3, random_state=0)
     model = MLPClassifier(
-        (256, 256),
+        (64, 64),
         early_stopping=True,
         validation_fraction=0.3,
-        n_iter_no_change=300,
-        max_iter=300,
+        n_iter_no_change=150,
+        max_iter=150,
         learning_rate_init=0.01,
         alpha=0.0,
         random_state=0,
