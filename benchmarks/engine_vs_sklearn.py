@@ -34,25 +34,40 @@ W3  large tabular: 200,000 training rows x 50 features, hidden (256, 128), adam,
 W4  L-BFGS: 20,000 training rows x 50 features, hidden (256, 128), 20 iterations
     (tol=0), float64; per "epoch" here means per L-BFGS iteration.
 
+Recording overhead (after the table above, or alone with ``--overhead``): what
+glassnet's per-layer training record costs. On W1, W2 and W3 (same data,
+hyperparameters and epochs) glassnet with ``record='layers'`` (the default: dead units,
+saturation, gradient norms... per layer and epoch) is timed against glassnet with
+``record='epochs'`` (epoch-level numbers only). W1 and W2: the best of ``--repeats``
+fits of each (default 9), the two taking turns at going first, plus
+``record='full'`` (histograms too) for information, always timed after the other
+two. W3: float64, one epoch at a time (partial_fit), the two models taking turns,
+each one's fastest epoch. Overhead = layers s/epoch / epochs s/epoch - 1 (the median
+of the per-turn ratios is printed too); the target is at most 10 % on W1-W3.
+
 The BLAS libraries and thread counts (threadpoolctl) are printed first: the numbers
 only mean something next to them. Run on a quiet machine. On the shared 2-core
 machine we develop on, the speed of both libraries switches between two states a
 few seconds apart (per-epoch times up to 2x apart, pure BLAS unaffected); taking the
-best of several alternating repeats (3 for every workload) keeps the ratios steady.
+best of several alternating repeats (3 for every workload, 9 for the W1/W2 overhead)
+keeps the ratios steady.
 
 How to run
 ----------
 ``make bench`` runs ``python benchmarks/engine_vs_sklearn.py`` (all workloads, a few
-minutes). Options::
+minutes), then the recording overhead of the workloads among W1-W3. Options::
 
     python benchmarks/engine_vs_sklearn.py --quick                # smoke run, seconds
     python benchmarks/engine_vs_sklearn.py --workloads W1 W2      # pick workloads
     python benchmarks/engine_vs_sklearn.py --repeats 5            # fits per library
+    python benchmarks/engine_vs_sklearn.py --overhead --workloads W1 W2 W3
+                                        # only the recording overhead (a few minutes)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -101,6 +116,27 @@ class Row:
     dtype: str
     sklearn: Fit
     glassnet: Fit
+
+
+@dataclass
+class Workload:
+    """One workload's data and hyperparameters, shared by the comparison and the overhead."""
+
+    name: str  # as printed in the tables
+    data: Data
+    params: dict
+    quick: bool
+
+
+@dataclass
+class Overhead:
+    workload: str
+    seconds: dict[str, float]  # record level -> best seconds per epoch
+    median_ratio: float  # median over the turns of layers time / epochs time
+
+
+# The issue's budget for record='layers' over record='epochs' on W1-W3.
+RECORD_TARGET = 0.10
 
 
 # ---------------------------------------------------------------------- data
@@ -224,15 +260,7 @@ def compare_by_epoch(
         "sklearn": (SkMLP(**params), data.X_train.astype(sk_dtype)),
         "glassnet": (GnMLP(**params, dtype=gn_dtype), data.X_train),
     }
-    classes = np.unique(data.y_train)
-    times: dict[str, list[float]] = {"sklearn": [], "glassnet": []}
-    for epoch in range(epochs):
-        order = ["sklearn", "glassnet"] if epoch % 2 == 0 else ["glassnet", "sklearn"]
-        for lib in order:
-            model, X = models[lib]
-            started = time.perf_counter()
-            model.partial_fit(X, data.y_train, classes=classes)
-            times[lib].append(time.perf_counter() - started)
+    times = alternate_epochs(models, data.y_train, epochs)
     ratios = [sk / gn for sk, gn in zip(times["sklearn"], times["glassnet"], strict=True)]
     print(
         f"  {name} {label:<8} {epochs} alternating epochs: sklearn best "
@@ -246,6 +274,22 @@ def compare_by_epoch(
         accuracy = model.score(data.X_test.astype(X.dtype), data.y_test)
         fits.append(Fit(min(times[lib]), epochs, accuracy, [c.copy() for c in model.coefs_]))
     return fits[0], fits[1]
+
+
+def alternate_epochs(
+    models: dict[str, tuple[SkMLP | GnMLP, np.ndarray]], y: np.ndarray, epochs: int
+) -> dict[str, list[float]]:
+    """``epochs`` partial_fit calls of each of two models, taking turns at going first."""
+    first, second = models
+    classes = np.unique(y)
+    times: dict[str, list[float]] = {first: [], second: []}
+    for epoch in range(epochs):
+        for name in (first, second) if epoch % 2 == 0 else (second, first):
+            model, X = models[name]
+            started = time.perf_counter()
+            model.partial_fit(X, y, classes=classes)
+            times[name].append(time.perf_counter() - started)
+    return times
 
 
 def check_epochs(name: str, label: str, max_iter: int, sk: Fit, gn: Fit) -> None:
@@ -268,10 +312,124 @@ def adam_params(hidden: tuple[int, ...], batch_size: int | str, epochs: int) -> 
     }
 
 
+# ---------------------------------------------------------------------- overhead
+
+
+def record_overhead(work: Workload, repeats: int, full: bool) -> Overhead:
+    """glassnet record='layers' against record='epochs': best of ``repeats`` fits each.
+
+    The two take turns at going first; record='full' (with ``full``) runs after them.
+    """
+    data, params = work.data, work.params
+    levels = ["epochs", "layers", *(["full"] if full else [])]
+    for level in levels:  # untimed: first calls at these shapes
+        model = GnMLP(**params, record=level).set_params(max_iter=1, n_iter_no_change=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(data.X_train[:2000], data.y_train[:2000])
+    fits: dict[str, list[Fit]] = {level: [] for level in levels}
+    for rep in range(repeats):
+        order = ["epochs", "layers"] if rep % 2 == 0 else ["layers", "epochs"]
+        for level in order + levels[2:]:
+            model = GnMLP(**params, record=level)
+            fits[level].append(time_fit(model, data.X_train, data))
+            if fits[level][-1].n_iter != params["max_iter"]:
+                print(
+                    f"  WARNING {work.name} record={level}: expected {params['max_iter']} "
+                    f"epochs, ran {fits[level][-1].n_iter}; per-epoch times still compare."
+                )
+        last = {level: fits[level][-1].seconds_per_epoch for level in levels}
+        print(
+            f"  {work.name.split()[0]} overhead rep {rep + 1}/{repeats} ({order[0]} first): "
+            + ", ".join(f"{level} {t:.4g}" for level, t in last.items())
+            + f" s/epoch; layers/epochs {last['layers'] / last['epochs']:.3f}",
+            flush=True,
+        )
+    ratios = [
+        a.seconds_per_epoch / b.seconds_per_epoch
+        for a, b in zip(fits["layers"], fits["epochs"], strict=True)
+    ]
+    seconds = {level: best_of(fits[level]).seconds_per_epoch for level in levels}
+    return Overhead(work.name, seconds, float(np.median(ratios)))
+
+
+def record_overhead_by_epoch(work: Workload, epochs: int) -> Overhead:
+    """W3: record='layers' against record='epochs', float64, one epoch at a time.
+
+    Each model's time is its fastest epoch, as in :func:`compare_by_epoch`.
+    """
+    data, params = work.data, work.params
+    models = {
+        level: (GnMLP(**params, dtype="float64", record=level), data.X_train)
+        for level in ("epochs", "layers")
+    }
+    times = alternate_epochs(models, data.y_train, epochs)
+    ratios = [a / b for a, b in zip(times["layers"], times["epochs"], strict=True)]
+    seconds = {level: min(t) for level, t in times.items()}
+    for level, t in times.items():
+        print(
+            f"  {work.name.split()[0]} record={level:<6} epochs (s): "
+            + " ".join(f"{x:.3g}" for x in t)
+        )
+    print(
+        f"  {work.name.split()[0]} overhead {epochs} alternating epochs (float64): "
+        f"epochs best {seconds['epochs']:.4g} s, layers best {seconds['layers']:.4g} s, "
+        f"median per-epoch ratio {np.median(ratios):.3f}",
+        flush=True,
+    )
+    return Overhead(work.name, seconds, float(np.median(ratios)))
+
+
+def run_overhead(works: list[Workload], repeats: int | None) -> list[Overhead]:
+    print("Recording overhead: glassnet record='layers' (default) vs record='epochs'")
+    print_load("before")
+    results = []
+    for work in works:
+        print(f"{work.name}: {work.params['max_iter']} epochs, {len(work.data.y_train)} train rows")
+        if work.name.startswith("W3"):
+            epochs = work.params["max_iter"] * (repeats or 3)
+            results.append(record_overhead_by_epoch(work, epochs))
+        else:
+            results.append(record_overhead(work, repeats or 9, full=True))
+    print_load("after")
+    return results
+
+
+def print_load(when: str) -> None:
+    """The 1-minute load average: above the core count, other work shared the CPU."""
+    print(f"  load average {when}: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+
+
+def print_overhead(results: list[Overhead]) -> None:
+    header = (
+        f"{'workload':<28} {'epochs s/ep':>11} {'layers s/ep':>11} {'overhead':>9} "
+        f"{'median':>7} {'full s/ep':>10} {'full ovh':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        epochs, layers, full = r.seconds["epochs"], r.seconds["layers"], r.seconds.get("full")
+        extra = f"{full:>10.4g} {full / epochs - 1:>+9.1%}" if full else f"{'-':>10} {'-':>9}"
+        print(
+            f"{r.workload:<28} {epochs:>11.4g} {layers:>11.4g} {layers / epochs - 1:>+9.1%} "
+            f"{r.median_ratio - 1:>+7.1%} {extra}"
+        )
+    print("overhead = layers s/epoch / epochs s/epoch - 1, best of each; median = the median")
+    print("of the per-turn ratios - 1; full = record='full', for information only.")
+    over = [
+        r.workload.split()[0]
+        for r in results
+        if r.seconds["layers"] / r.seconds["epochs"] - 1 > RECORD_TARGET
+    ]
+    verdict = "met" if not over else f"NOT met on {', '.join(over)}"
+    print(f"Target: overhead <= {RECORD_TARGET * 100:.0f} % on W1-W3: {verdict}.")
+
+
 # ---------------------------------------------------------------------- workloads
 
 
 def run_w4(quick: bool, repeats: int) -> list[Row]:
+    """L-BFGS: its own data and hyperparameters (no recording overhead measured)."""
     n_train = 2_000 if quick else 20_000
     data = w3_data(n_train, 50)
     iterations = 5 if quick else 20
@@ -287,38 +445,56 @@ def run_w4(quick: bool, repeats: int) -> list[Row]:
     return [Row(f"W4 {n_train // 1000}k x 50 (256, 128) lbfgs", "float64", sk, gn)]
 
 
-def run_w1(quick: bool, repeats: int) -> list[Row]:
+def w1_workload(quick: bool) -> Workload:
     data = w1_data()
     epochs = 50 if quick else 1000
-    print(f"W1: {data.source}, {len(data.y_train)} train / {len(data.y_test)} test rows")
-    params = adam_params((32,), 200, epochs)
-    sk, gn = compare("W1", data, params, repeats, np.float64, None, "float64")
-    return [Row("W1 400 x 2 (32,)", "float64", sk, gn)]
+    return Workload("W1 400 x 2 (32,)", data, adam_params((32,), 200, epochs), quick)
 
 
-def run_w2(quick: bool, repeats: int) -> list[Row]:
+def w2_workload(quick: bool) -> Workload:
     data = w2_data(1000)
     epochs = 50 if quick else 500
-    print(f"W2: {data.source}, {len(data.y_train)} train / {len(data.y_test)} test rows")
-    params = adam_params((16, 8), "auto", epochs)
-    sk, gn = compare("W2", data, params, repeats, np.float64, None, "float64")
-    return [Row("W2 moons (16, 8)", "float64", sk, gn)]
+    return Workload("W2 moons (16, 8)", data, adam_params((16, 8), "auto", epochs), quick)
 
 
-def run_w3(quick: bool, repeats: int) -> list[Row]:
+def w3_workload(quick: bool) -> Workload:
     n_train, n_features, hidden, batch = (4_000, 50, (256, 128), 256)
     if not quick:
         n_train = 200_000
     epochs = 2 if quick else 5
     data = w3_data(n_train, n_features)
-    print(f"W3: {data.source}, {len(data.y_train)} train / {len(data.y_test)} test rows")
-    params = adam_params(hidden, batch, epochs)
+    name = f"W3 {n_train // 1000}k x {n_features} {hidden}"
+    return Workload(name, data, adam_params(hidden, batch, epochs), quick)
+
+
+def print_workload(work: Workload) -> None:
+    data = work.data
+    rows = f"{len(data.y_train)} train / {len(data.y_test)} test rows"
+    print(f"{work.name.split()[0]}: {data.source}, {rows}")
+
+
+def run_w1(work: Workload, repeats: int) -> list[Row]:
+    print_workload(work)
+    sk, gn = compare("W1", work.data, work.params, repeats, np.float64, None, "float64")
+    return [Row(work.name, "float64", sk, gn)]
+
+
+def run_w2(work: Workload, repeats: int) -> list[Row]:
+    print_workload(work)
+    sk, gn = compare("W2", work.data, work.params, repeats, np.float64, None, "float64")
+    return [Row(work.name, "float64", sk, gn)]
+
+
+def run_w3(work: Workload, repeats: int) -> list[Row]:
+    print_workload(work)
+    data, params, name = work.data, work.params, work.name
+    n_train, n_features = data.X_train.shape
+    hidden, batch = params["hidden_layer_sizes"], params["batch_size"]
     # One epoch per call, alternating libraries, epochs x repeats epochs each.
-    total = epochs * repeats
+    total = params["max_iter"] * repeats
     sk64, gn64 = compare_by_epoch("W3", data, params, total, np.float64, None, "float64")
     sk32, gn32 = compare_by_epoch("W3", data, params, total, np.float32, "float32", "float32")
-    print_floor(gn32, [n_features, *hidden, 1], n_train, batch, quick)
-    name = f"W3 {n_train // 1000}k x {n_features} {hidden}"
+    print_floor(gn32, [n_features, *hidden, 1], n_train, batch, work.quick)
     return [
         Row(name, "float64", sk64, gn64),
         Row(name, "gn32/sk64", sk64, gn32),
@@ -462,7 +638,14 @@ def parse_args() -> argparse.Namespace:
         "--repeats",
         type=int,
         default=None,
-        help="fits per library, best kept (default: 3 for W1/W2, 1 for W3)",
+        help="fits per library, best kept (default: 3; W3 runs 5 x this many epochs); "
+        "for the recording overhead: fits per record level on W1/W2 (default: 9)",
+    )
+    parser.add_argument(
+        "--overhead",
+        action="store_true",
+        help="only measure the recording overhead (record='layers' vs 'epochs') on the "
+        "selected workloads among W1-W3",
     )
     return parser.parse_args()
 
@@ -474,13 +657,28 @@ def main() -> int:
     warm_up()
     print_blas()
     print(f"mode: {'quick (smoke run)' if args.quick else 'full'}")
-    runners = {"W1": (run_w1, 3), "W2": (run_w2, 3), "W3": (run_w3, 3), "W4": (run_w4, 3)}
-    rows = []
-    for name in args.workloads:
-        run, default_repeats = runners[name]
-        rows += run(args.quick, args.repeats or default_repeats)
-    print()
-    print_table(rows)
+    builders = {"W1": w1_workload, "W2": w2_workload, "W3": w3_workload}
+    works = {name: builders[name](args.quick) for name in args.workloads if name in builders}
+    if not args.overhead:
+        runners = {"W1": run_w1, "W2": run_w2, "W3": run_w3}
+        rows = []
+        for name in args.workloads:
+            if name == "W4":
+                rows += run_w4(args.quick, args.repeats or 3)
+            else:
+                rows += runners[name](works[name], args.repeats or 3)
+        print()
+        print_table(rows)
+    elif not works:
+        raise SystemExit("--overhead measures W1-W3: select at least one of them.")
+    elif "W4" in args.workloads:
+        print("--overhead: W4 skipped (the recording overhead is measured on W1-W3).")
+    if works:
+        if not args.overhead:
+            print()
+        results = run_overhead(list(works.values()), args.repeats)
+        print()
+        print_overhead(results)
     return 0
 
 

@@ -66,7 +66,7 @@ class TrainingHistory(Sequence):
         n_hidden = len(units) - 2
         self.layer_names = [f"hidden {i + 1}" for i in range(n_hidden)] + ["output"]
         self._epochs: list[dict[str, Any]] = []
-        self._layers: list[dict[str, Any] | None] = []
+        self._blocks: list[tuple[dict[str, Any], Array]] = []  # (block, epoch indices)
         self._cache: dict[str, Any] = {}
 
     # ------------------------------------------------------------ recording
@@ -76,7 +76,6 @@ class TrainingHistory(Sequence):
         epoch = len(self._epochs) + 1
         scalars["epoch"] = epoch
         self._epochs.append(scalars)
-        self._layers.append(None)
         self._cache.clear()
         return epoch
 
@@ -86,32 +85,15 @@ class TrainingHistory(Sequence):
         ``block`` holds one entry per epoch (in the order of ``epochs``) under each
         key; epochs keep a reference into it rather than a copy.
         """
-        for e, epoch in enumerate(epochs):
-            self._layers[epoch - 1] = (block, e)
+        self._blocks.append((block, np.asarray(epochs, dtype=np.intp) - 1))
         self._cache.clear()
 
-    def set_scalars(self, epochs: list[int], key: str, values: list[float]) -> None:
-        """Fill in an epoch-level number worked out after the epoch (1-based numbers)."""
-        for epoch, value in zip(epochs, values, strict=True):
-            self._epochs[epoch - 1][key] = value
-        self._cache.clear()
-
-    def _raw(self, i: int) -> dict[str, Any] | None:
-        """Epoch ``i``'s (0-based) per-layer sums, or None when not recorded."""
-        ref = self._layers[i]
-        if ref is None:
-            return None
-        block, e = ref
-        counts, hist = block["active_counts"], block["histograms"]
-        return {
-            "grad_norm": block["grad_norm"][e],
-            "weight_sq": block["weight_sq"][e],
-            "update_sq": block["update_sq"][e],
-            "rows": block["rows"][e],
-            "active_counts": [None if c is None else c[e] for c in counts],
-            "moments": block["moments"][e],
-            "histograms": None if hist is None else hist[e],
-        }
+    def _block_of(self, i: int) -> tuple[dict[str, Any], int] | None:
+        """Return the block holding epoch ``i`` (0-based) and its row in it, or None."""
+        for block, epochs in self._blocks:
+            if epochs[0] <= i <= epochs[-1]:
+                return block, i - int(epochs[0])
+        return None
 
     # ------------------------------------------------------------ sequence of dicts
 
@@ -123,14 +105,18 @@ class TrainingHistory(Sequence):
             return [self[i] for i in range(*index.indices(len(self)))]
         i = range(len(self))[index]
         record = {key: self._epochs[i].get(key) for key in EPOCH_KEYS}
-        if self._layers[i] is not None:
+        found = self._block_of(i)
+        if found is not None:
+            block, e = found
+            record["grad_norm"] = float(block["total_grad_norm"][e])
+            record["weight_norm"] = float(block["weight_norm"][e])
             record["layers"] = [
                 {"layer": self.layer_names[j]}
                 | {
                     name: (None if np.isnan(v) else float(v))
                     for name, v in zip(LAYER_COLUMNS, row, strict=True)
                 }
-                for j, row in enumerate(self._epoch_layers(self._raw(i)))
+                for j, row in enumerate(self._block_table(block)[e])
             ]
         return record
 
@@ -148,14 +134,19 @@ class TrainingHistory(Sequence):
     @property
     def has_layers(self) -> bool:
         """Whether the per-layer measurements were recorded (``record`` not 'epochs')."""
-        return any(layer is not None for layer in self._layers)
+        return bool(self._blocks)
 
     # ------------------------------------------------------------ epoch arrays
 
     def _scalar(self, key: str) -> Array:
-        return np.array(
+        values = np.array(
             [np.nan if e.get(key) is None else e[key] for e in self._epochs], dtype=float
         )
+        block_key = {"grad_norm": "total_grad_norm", "weight_norm": "weight_norm"}.get(key)
+        if block_key is not None:  # worked out when the recorder flushed
+            for block, epochs in self._blocks:
+                values[epochs] = block[block_key]
+        return values
 
     @property
     def epoch(self) -> Array:
@@ -206,41 +197,50 @@ class TrainingHistory(Sequence):
                 "record='epochs'). Fit it again with record='layers' (the default)."
             )
 
-    def _epoch_layers(self, raw: dict[str, Any] | None) -> Array:
-        """One epoch's ``(n_layers, len(LAYER_COLUMNS))`` numbers from the recorder's sums."""
+    def _block_table(self, block: dict[str, Any]) -> Array:
+        """``(k, n_layers, len(LAYER_COLUMNS))``: the numbers of a block of k epochs.
+
+        Worked out from the recorder's sums once, vectorised over the epochs.
+        """
+        if "table" in block:
+            return block["table"]
         L, H = len(self.layer_names), len(self.activations)
-        table = np.full((L, len(LAYER_COLUMNS)), np.nan)
-        if raw is None:
-            return table
-        table[:, 0] = raw["grad_norm"]
-        table[:, 1] = np.sqrt(raw["weight_sq"][:L])  # weights, then biases: keep weights
-        with np.errstate(divide="ignore", invalid="ignore"):
-            table[:, 2] = np.sqrt(raw["update_sq"][:L]) / table[:, 1]
-        share, rows = self.thresholds.share, raw["rows"]
-        for h in range(H):
-            if raw["moments"] is not None:
-                moments, batch_rows = raw["moments"]
-                total, squares = (np.float64(m) for m in moments[h])
-                n = batch_rows * self.units[h + 1]
-                with np.errstate(over="ignore", invalid="ignore"):
-                    table[h, 3] = mean = total / n
-                    table[h, 4] = np.sqrt(np.maximum(squares / n - mean**2, 0.0))
-            counts = raw["active_counts"][h]
-            active = np.ones(self.units[h + 1]) if counts is None else counts / rows
+        k = block["grad_norm"].shape[0]
+        table = np.full((k, L, len(LAYER_COLUMNS)), np.nan)
+        table[:, :, 0] = block["grad_norm"]
+        table[:, :, 1] = np.sqrt(block["weight_sq"][:, :L])  # weights, then biases
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            table[:, :, 2] = np.sqrt(block["update_sq"][:, :L]) / table[:, :, 1]
+            n = block["moment_rows"][:, None] * np.array(self.units[1:-1])  # (k, H)
+            mean = block["moments"][:, :, 0] / n
+            table[:, :H, 3] = mean
+            table[:, :H, 4] = np.sqrt(np.maximum(block["moments"][:, :, 1] / n - mean**2, 0.0))
+        share = self.thresholds.share
+        for h, active in enumerate(self._block_active(block)):
             if self.activations[h] in RELU_FAMILY:
-                table[h, 5] = np.mean(active == 0)
+                table[:, h, 5] = np.mean(active == 0, axis=1)
             if self.activations[h] in BOUNDED:
-                table[h, 6] = np.mean(active < 1.0 - share)
-            table[h, 7] = active.mean()
+                table[:, h, 6] = np.mean(active < 1.0 - share, axis=1)
+            table[:, h, 7] = active.mean(axis=1)
+        block["table"] = table
         return table
+
+    def _block_active(self, block: dict[str, Any]) -> list[Array]:
+        """Per hidden layer, ``(k, units)`` shares of samples each unit was active on."""
+        rows = np.asarray(block["rows"], dtype=float)[:, None]
+        return [
+            np.ones((rows.shape[0], units)) if counts is None else counts / rows
+            for counts, units in zip(block["active_counts"], self.units[1:-1], strict=True)
+        ]
 
     def _layer_table(self) -> Array:
         """``(n_epochs, n_layers, len(LAYER_COLUMNS))``: every epoch's per-layer numbers."""
         self._need_layers()
         if "table" not in self._cache:
-            shape = (len(self), len(self.layer_names), len(LAYER_COLUMNS))
-            rows = [self._epoch_layers(self._raw(i)) for i in range(len(self))]
-            self._cache["table"] = np.array(rows).reshape(shape)
+            table = np.full((len(self), len(self.layer_names), len(LAYER_COLUMNS)), np.nan)
+            for block, epochs in self._blocks:
+                table[epochs] = self._block_table(block)
+            self._cache["table"] = table
         return self._cache["table"]
 
     def _column(self, name: str, hidden: bool) -> Array:
@@ -307,17 +307,10 @@ class TrainingHistory(Sequence):
         that passes gradient back (see ``glassnet.nn._recorder``).
         """
         self._need_layers()
-        out = []
-        for h, units in enumerate(self.units[1:-1]):
-            rows = [
-                np.full(units, np.nan)
-                if r is None
-                else np.ones(units)
-                if r["active_counts"][h] is None
-                else r["active_counts"][h] / r["rows"]
-                for r in map(self._raw, range(len(self)))
-            ]
-            out.append(np.array(rows, dtype=float).reshape(len(self), units))
+        out = [np.full((len(self), units), np.nan) for units in self.units[1:-1]]
+        for block, epochs in self._blocks:
+            for h, active in enumerate(self._block_active(block)):
+                out[h][epochs] = active
         return out
 
     @property
@@ -329,22 +322,17 @@ class TrainingHistory(Sequence):
         """
         from glassnet.nn._recorder import HISTOGRAM_BINS, histogram_range
 
-        raws = [self._raw(i) for i in range(len(self))]
-        if not any(r is not None and r["histograms"] is not None for r in raws):
+        if not any(block["histograms"] is not None for block, _ in self._blocks):
             raise ValueError(
                 "Activation histograms are kept only with record='full'; fit the model "
                 "again with MLPClassifier(record='full')."
             )
         out = []
         for h, act in enumerate(self.activations):
-            counts = np.array(
-                [
-                    np.full(HISTOGRAM_BINS, np.nan)
-                    if r is None or r["histograms"] is None
-                    else r["histograms"][h]
-                    for r in raws
-                ]
-            )
+            counts = np.full((len(self), HISTOGRAM_BINS), np.nan)
+            for block, epochs in self._blocks:
+                if block["histograms"] is not None:
+                    counts[epochs] = [per_epoch[h] for per_epoch in block["histograms"]]
             out.append((counts, np.linspace(*histogram_range(act), HISTOGRAM_BINS + 1)))
         return out
 

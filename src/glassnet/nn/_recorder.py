@@ -180,23 +180,31 @@ class Recorder:
         self._units = net.layer_units[1:-1]
         self._counted = [rule is not None for rule in net.active_rules[:-1]]
         n_params, n_layers = net.params.size, net.n_layers
-        per_batch = 2 * n_layers + sum(self._units)
-        # Epochs per chunk: buffers of at most ~1M numbers (8 MB), at least one epoch.
-        self.chunk = max(1, min(2000, 10**6 // n_params, 10**6 // (n_batches * per_batch)))
+        # Small networks copy each minibatch's gradient (one cheap call) and reduce the
+        # copies per layer at flush; large ones square and reduce it right away.
+        self._copy_grads = n_params <= 4096
+        per_batch = (n_params if self._copy_grads else 2 * n_layers) + sum(self._units)
+        # Epochs per chunk: buffers of at most ~128k numbers (1 MB), at least one epoch.
+        cap = 2**17
+        self.chunk = max(1, min(1000, cap // n_params, cap // (n_batches * per_batch)))
         rows = self.chunk * n_batches
         dtype = net.dtype
         self._sq = np.empty_like(net.grads)
-        self._grad_sq = np.empty((rows, 2 * n_layers), dtype=dtype)
-        # For small networks, a copy of each minibatch's gradient (one cheap call) and
-        # one vectorised reduction per chunk beat squaring and reducing every time.
-        self._copy_grads = rows * n_params <= 10**6
+        self._grad_sq = np.empty((0 if self._copy_grads else rows, 2 * n_layers), dtype=dtype)
+        self._indicator = None
+        if n_params * n_layers <= 2**20:
+            # Column j sums the parameters of segment j (weights of each layer, then biases).
+            segment = np.searchsorted(self._offsets, np.arange(n_params), side="right") - 1
+            self._indicator = np.zeros((n_params, 2 * n_layers))
+            self._indicator[np.arange(n_params), segment] = 1.0
         self._grad_rows = np.empty((rows, n_params) if self._copy_grads else (0, 0), dtype=dtype)
         self._counts = [np.empty((rows, u), dtype=dtype) for u in self._units]
         self._snapshots = np.empty((self.chunk + 1, n_params), dtype=dtype)
         self._snapshots[0] = net.params
         self._hist: list[list[Array]] = []
         self._epochs: list[int] = []  # buffered epochs' numbers
-        self._moment_rows: list = []
+        self._moments = np.full((self.chunk, len(self._units), 2), np.nan)
+        self._moment_rows = np.full(self.chunk, np.nan)
         self._epoch_starts: list[int] = []
         self._epoch_rows: list[int] = []
         self._batch = 0  # next row of the per-batch buffers
@@ -204,7 +212,7 @@ class Recorder:
         self._norm_total = 0.0
         self._plan: list = []
         self._views: list[tuple] = []
-        self._flats: list[Array] = []
+        self._flats: list[tuple[Array, Array]] = []
 
     def start_epoch(self) -> None:
         """Begin an epoch."""
@@ -219,8 +227,11 @@ class Recorder:
     def _refresh(self) -> list[tuple[Array, Array]]:
         """Re-read the network's work arrays after its minibatch size changed."""
         plan = self._plan = self.net.plan
+        self._ones = self.net.ones
+        self._batch_rows = self._ones.size
         hidden = plan[:-1]
-        self._flats = [s.a.reshape(-1) for s in hidden]
+        # Each hidden output as a flat vector, paired with ones as long: sum by BLAS.
+        self._flats = [(s.a.reshape(-1), np.ones(s.a.size, dtype=s.a.dtype)) for s in hidden]
         self._views = [
             (s.active, counts)
             for s, counts in zip(hidden, self._counts, strict=True)
@@ -250,9 +261,10 @@ class Recorder:
             seg = np.add.reduceat(sq, self._offsets, out=self._grad_sq[b])
             if self.need_norm:
                 norm = math.sqrt(sum(seg.tolist()))
-        views = self._views if self.net.plan is self._plan else self._refresh()
-        ones = self.net.ones
-        for active, counts in views:
+        if self.net.plan is not self._plan:
+            self._refresh()
+        ones = self._ones
+        for active, counts in self._views:
             np.dot(ones, active, out=counts[b])
         if self.level == "full":
             for h, step in enumerate(self.net.plan[:-1]):
@@ -272,13 +284,14 @@ class Recorder:
             return
         scalars["grad_norm"] = scalars["weight_norm"] = None  # filled in at flush
         epoch = self.history.append(scalars)
-        add = np.add.reduce
         k = len(self._epochs)
         # Output moments of the epoch's last minibatch (still in the work arrays).
-        moments = None
         if n_batches:
-            moments = [(add(f), f @ f) for f in self._flats], self.net.ones.size
-        self._moment_rows.append(moments)
+            moments = self._moments[k]
+            for h, (f, ones) in enumerate(self._flats):
+                moments[h, 0] = f @ ones
+                moments[h, 1] = f @ f
+            self._moment_rows[k] = self._batch_rows
         self._epochs.append(epoch)
         self._epoch_starts.append(self._first)
         self._epoch_rows.append(self._rows)
@@ -288,11 +301,20 @@ class Recorder:
 
     def _segment_squares(self, rows: Array) -> Array:
         """Per row, the squared norm of each layer's weights, then each layer's biases."""
-        bounds = [*self._offsets.tolist(), rows.shape[1]]
-        out = np.empty((rows.shape[0], len(bounds) - 1))
-        for j, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-            part = rows[:, lo:hi]
-            out[:, j] = np.einsum("ij,ij->i", part, part, dtype=float)
+        squares = np.square(rows, dtype=float)
+        if self._indicator is not None:
+            return squares @ self._indicator  # one BLAS product for all segments
+        return np.add.reduceat(squares, self._offsets, axis=1)
+
+    def _per_epoch(self, rows: Array, starts: Array, end: int) -> Array:
+        """Sum each epoch's rows of a per-minibatch buffer (``starts``: first rows)."""
+        k = starts.size
+        if k and end == k * (end // k) and (starts == np.arange(k) * (end // k)).all():
+            # Every epoch had the same number of minibatches: a reshape, no segments.
+            return rows[:end].reshape(k, end // k, *rows.shape[1:]).sum(axis=1, dtype=float)
+        out = np.zeros((k, *rows.shape[1:]))
+        for e, (lo, hi) in enumerate(itertools.pairwise([*starts.tolist(), end])):
+            out[e] = rows[lo:hi].sum(axis=0, dtype=float)
         return out
 
     def flush(self) -> None:
@@ -310,43 +332,32 @@ class Recorder:
             grad_sq = self._segment_squares(self._grad_rows[:end])
         else:
             grad_sq = self._grad_sq[:end].astype(float)
-        layer_norms = np.sqrt(grad_sq[:, :L] + grad_sq[:, L:])  # (batches, layers)
-        sizes = np.diff(np.append(starts, end))
-        empty = sizes == 0  # an epoch whose minibatches all had zero weight
-        safe = np.minimum(starts, max(end - 1, 0))
-        total_norms = np.sqrt(grad_sq.sum(axis=1))
+        sizes = np.diff(np.append(starts, end))[:, None]
+        # Per minibatch: each layer's norm, and the whole gradient's; averaged per epoch.
+        norms = np.sqrt(np.hstack([grad_sq[:, :L] + grad_sq[:, L:], grad_sq.sum(axis=1)[:, None]]))
         with np.errstate(invalid="ignore", divide="ignore"):
-            grad_norm = np.add.reduceat(layer_norms, safe, axis=0) / sizes[:, None]
-            total_norm = np.add.reduceat(total_norms, safe) / sizes
-        grad_norm[empty] = np.nan
-        total_norm[empty] = np.nan
-        self.history.set_scalars(self._epochs, "grad_norm", total_norm.tolist())
-        self.history.set_scalars(
-            self._epochs, "weight_norm", np.sqrt(weight_sq.sum(axis=1)).tolist()
-        )
-
-        def per_epoch(buf: Array) -> Array:
-            out = np.add.reduceat(buf[:end], safe, axis=0).astype(float)
-            out[empty] = 0.0
-            return out
-
+            mean_norms = self._per_epoch(norms, starts, end) / sizes  # NaN: no minibatch
         counts = [
-            per_epoch(c) if counted else None
+            self._per_epoch(c, starts, end) if counted else None
             for c, counted in zip(self._counts, self._counted, strict=True)
         ]
         self.history.set_layers(
             self._epochs,
             {
-                "grad_norm": grad_norm,
+                "grad_norm": mean_norms[:, :L],
+                "total_grad_norm": mean_norms[:, L],
                 "weight_sq": weight_sq,
+                "weight_norm": np.sqrt(weight_sq.sum(axis=1)),
                 "update_sq": update_sq,
-                "rows": self._epoch_rows,
+                "rows": np.array(self._epoch_rows, dtype=float),
                 "active_counts": counts,
-                "moments": self._moment_rows,
+                "moments": self._moments[:k].copy(),
+                "moment_rows": self._moment_rows[:k].copy(),
                 "histograms": self._hist or None,
             },
         )
         snaps[0] = snaps[k]
         self._epochs, self._epoch_starts, self._epoch_rows, self._hist = [], [], [], []
-        self._moment_rows = []
+        self._moments[:k] = np.nan
+        self._moment_rows[:k] = np.nan
         self._batch = 0
