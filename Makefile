@@ -18,8 +18,8 @@ demo: setup
 	$(BIN)/glassnet demo
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
 
 test: setup lint
 	$(BIN)/python -m pytest

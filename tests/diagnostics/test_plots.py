@@ -120,6 +120,24 @@ def test_unit_health_dead_solid_saturated_dashed(full_model):
     assert -0.05 < low <= 0 and 1 <= high < 1.05
 
 
+def test_unit_health_switched_off_dotted_for_the_rest_of_the_relu_family(moons):
+    model = fit(
+        *moons,
+        hidden_layer_sizes=(8, 8),
+        activation=["leaky_relu", "elu"],
+        init="normal",
+        learning_rate_init=0.3,
+        max_iter=6,
+    )
+    history = model.history_
+    lines = by_label(plot_unit_health(model))
+    assert list(lines) == ["hidden 1 (leaky_relu): switched off", "hidden 2 (elu): switched off"]
+    for h, line in enumerate(lines.values()):
+        assert line.get_linestyle() == ":"
+        np.testing.assert_array_equal(line.get_ydata(), history.off_fraction[:, h])
+    assert np.isnan(history.dead_fraction).all()
+
+
 def test_unit_health_without_such_layers_says_so(moons):
     model = fit(*moons, hidden_layer_sizes=(4,), activation="identity", max_iter=3)
     ax = plot_unit_health(model)
@@ -215,7 +233,7 @@ def test_gallery_chosen_names_and_unknown_name():
 
 def test_dashboard_panels(full_model, moons):
     X, y = moons
-    titles = ["Loss per epoch", "Gradient norm per layer", "Dead and saturated units"]
+    titles = ["Loss per epoch", "Gradient norm per layer", "Unit health"]
     fig = plot_training(full_model)
     assert [ax.get_title() for ax in fig.axes if ax.get_title()] == titles
     fig = plot_training(full_model, X, y)

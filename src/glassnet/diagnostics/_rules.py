@@ -88,6 +88,9 @@ def diagnose(model: Any) -> HealthReport:
     codes = {f.code for f in findings}
     if "born_dead" in codes:  # its flat loss is explained already
         findings = [f for f in findings if f.code != "no_learning"]
+    if any(f.code == "dead_units" and f.severity == "severe" for f in findings):
+        # Dead units pass no gradient back: the small first-layer gradient is theirs.
+        findings = [f for f in findings if f.code != "vanishing_gradients"]
     findings.sort(key=lambda f: SEVERITIES.index(f.severity))
     return HealthReport(findings, len(context.history))
 
@@ -107,6 +110,13 @@ def _since(mask: Array) -> int | None:
         return None
     broken = np.flatnonzero(~mask)
     return int(broken[-1]) + 2 if broken.size else 1
+
+
+def _fold(growth: float) -> str:
+    """Say how much something grew: '300-fold', or 'by 12 orders of magnitude'."""
+    if growth < 1e4:
+        return f"{growth:.0f}-fold"
+    return f"by {np.log10(growth):.0f} orders of magnitude"
 
 
 def _lr_advice(ctx: Context, verb: str = "lower") -> str:
@@ -182,11 +192,11 @@ def exploding_gradients(ctx: Context) -> list[Finding]:
         summary = (
             f"training diverged at epoch {ctx.diverged_at}: the loss and weights stopped "
             "being finite"
-            + (f" after the gradient norm grew {growth:.0f}-fold" if growth > 1 else "")
+            + (f" after the gradient norm grew {_fold(growth)}" if growth > 1 else "")
         )
     else:
         summary = (
-            f"the gradient norm grew {growth:.0f}-fold, from {norms[finite][0]:.3g} to "
+            f"the gradient norm grew {_fold(growth)}, from {norms[finite][0]:.3g} to "
             f"{np.max(norms[finite]):.3g} (epoch {peak})"
         )
     clip = ctx.setting("clip_grad_norm")
@@ -278,8 +288,12 @@ def dead_units(ctx: Context) -> list[Finding]:
         units = h.units[i + 1]
         severity = "severe" if last >= SEVERE_SHARE else "warning"
         trickle = ""
-        if last >= 1.0:
-            trickle = " With every unit of the layer dead, the layers above get a constant input."
+        if i > 0 and last >= SEVERE_SHARE:
+            trickle = (
+                " The death trickles through the network: the layers below get almost "
+                "no gradient through this one"
+                + (", and the layers above see a constant input." if last >= 1.0 else ".")
+            )
         out.append(
             Finding(
                 "dead_units",

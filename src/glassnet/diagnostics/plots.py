@@ -139,8 +139,10 @@ def plot_gradient_norms(model_or_history: Any, ax: Axes | None = None) -> Axes:
 def plot_unit_health(model_or_history: Any, ax: Axes | None = None) -> Axes:
     """Plot the share of dead and of saturated units in each hidden layer per epoch.
 
-    Dead units (solid lines) are counted in ReLU-family layers, saturated units
-    (dashed lines) in logistic and tanh layers; other layers are left out.
+    Dead units (solid lines) are counted in relu layers; switched-off units (dotted:
+    no positive output on any sample, but still a small gradient, so they can
+    recover) in the rest of the ReLU family; saturated units (dashed) in logistic
+    and tanh layers; identity layers are left out.
 
     Parameters
     ----------
@@ -157,11 +159,20 @@ def plot_unit_health(model_or_history: Any, ax: Axes | None = None) -> Axes:
     """
     history = _history(model_or_history)
     dead, saturated = history.dead_fraction, history.saturated_fraction  # (n_epochs, n_hidden)
+    off = history.off_fraction
     ax = _axes_or_new(ax)
     for h, activation in enumerate(history.activations):
         name = f"{history.layer_names[h]} ({activation})"
         if _recorded(dead[:, h]):
             ax.plot(history.epoch, dead[:, h], color=f"C{h}", label=f"{name}: dead")
+        elif _recorded(off[:, h]):
+            ax.plot(
+                history.epoch,
+                off[:, h],
+                color=f"C{h}",
+                linestyle=":",
+                label=f"{name}: switched off",
+            )
         if _recorded(saturated[:, h]):
             ax.plot(
                 history.epoch,
@@ -171,7 +182,7 @@ def plot_unit_health(model_or_history: Any, ax: Axes | None = None) -> Axes:
                 label=f"{name}: saturated",
             )
     # A little room below 0 and above 1, so that lines at 0 stay visible.
-    ax.set(title="Dead and saturated units", xlabel="epoch", ylabel="share of the layer's units")
+    ax.set(title="Unit health", xlabel="epoch", ylabel="share of the layer's units")
     ax.set_ylim(-0.03, 1.03)
     if ax.lines:
         ax.legend()

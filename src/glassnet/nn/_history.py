@@ -218,7 +218,9 @@ class TrainingHistory(Sequence):
         share = self.thresholds.share
         for h, active in enumerate(self._block_active(block)):
             if self.activations[h] in RELU_FAMILY:
-                table[:, h, 5] = np.mean(active == 0, axis=1)
+                table[:, h, 8] = np.mean(active == 0, axis=1)
+            if self.activations[h] == "relu":
+                table[:, h, 5] = table[:, h, 8]
             if self.activations[h] in BOUNDED:
                 table[:, h, 6] = np.mean(active < 1.0 - share, axis=1)
             table[:, h, 7] = active.mean(axis=1)
@@ -281,14 +283,25 @@ class TrainingHistory(Sequence):
 
     @property
     def dead_fraction(self) -> Array:
-        """``(n_epochs, n_hidden)``: share of a ReLU-family layer's units active on no sample.
+        """``(n_epochs, n_hidden)``: share of a relu layer's units that are dead.
 
-        For relu such a unit output exactly 0 on every sample of the epoch and got no
-        gradient: it is dead. The other members of the family (leaky_relu, elu, ...)
-        still pass a small gradient back: theirs are switched off, and may recover.
-        NaN for layers outside the family.
+        A relu unit is dead in an epoch when it output exactly 0 on every sample of
+        the epoch: its gradient was 0 throughout, and it cannot come back by itself.
+        NaN for other activations: the rest of the ReLU family (leaky_relu, elu,
+        ...) never outputs exactly 0 for negative inputs; see ``off_fraction``.
         """
         return self._column("dead_fraction", hidden=True)
+
+    @property
+    def off_fraction(self) -> Array:
+        """``(n_epochs, n_hidden)``: share of a ReLU-family layer's units never switched on.
+
+        Units whose input was negative on every sample of the epoch. For relu these
+        are the dead units; leaky_relu, elu and the others still pass a small
+        gradient back for negative inputs, so their switched-off units can recover.
+        NaN for logistic, tanh and identity layers.
+        """
+        return self._column("off_fraction", hidden=True)
 
     @property
     def saturated_fraction(self) -> Array:
@@ -355,8 +368,8 @@ class TrainingHistory(Sequence):
         Columns: ``epoch``, ``layer`` (``'hidden 1'``, ..., ``'output'``),
         ``activation``, ``units``, then ``grad_norm``, ``weight_norm``,
         ``update_ratio``, ``activation_mean``, ``activation_std``, ``dead_fraction``,
-        ``saturated_fraction``, ``mean_active_fraction`` (NaN where a measurement
-        does not apply to the layer).
+        ``saturated_fraction``, ``mean_active_fraction``, ``off_fraction`` (NaN where
+        a measurement does not apply to the layer).
 
         Returns
         -------
@@ -412,4 +425,5 @@ LAYER_COLUMNS = (
     "dead_fraction",
     "saturated_fraction",
     "mean_active_fraction",
+    "off_fraction",
 )
