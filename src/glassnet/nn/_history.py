@@ -76,7 +76,8 @@ class TrainingHistory(Sequence):
         epoch = len(self._epochs) + 1
         scalars["epoch"] = epoch
         self._epochs.append(scalars)
-        self._cache.clear()
+        if self._cache:
+            self._cache.clear()
         return epoch
 
     def set_layers(self, epochs: list[int], block: dict[str, Any]) -> None:

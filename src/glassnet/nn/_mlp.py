@@ -719,7 +719,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         try:
             for _ in range(self.max_iter):
                 started = time.perf_counter()
-                self._recorder.start_epoch()
+                self._recorder.start_epoch(batches.n_samples)
                 batches.next_epoch(self._random_state)
                 loss = self._run_epoch(net, batches, dropout_rng)
                 stop = self._end_epoch(net, loss, n_samples, X_val, Y_val, sw_val, started)
@@ -747,11 +747,11 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         total_loss = 0.0
         for X, Y, sw in batches:
             if sw is not None and not sw.any():
+                self._recorder.skip(X.shape[0])
                 continue  # a minibatch of zero total weight carries nothing to learn
             loss = net.loss_and_gradient(X, Y, sw, alpha, rng)
-            n = X.shape[0]
-            total_loss += loss * n
-            norm = measure(n)  # of the gradient before clipping
+            total_loss += loss * X.shape[0]
+            norm = measure()  # of the gradient before clipping
             if clip is not None and norm > clip:
                 grads *= clip / norm
             optimizer.step(net.params, grads)
@@ -881,7 +881,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
         started = [time.perf_counter()]
         recorder = self._recorder
-        recorder.start_epoch()
+        recorder.start_epoch(X.shape[0])
 
         def on_iteration(intermediate_result: scipy.optimize.OptimizeResult) -> None:
             loss = float(intermediate_result.fun)
@@ -889,9 +889,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             if self.verbose:
                 print(f"Iteration {len(self.loss_curve_)}, loss = {loss:.8f}")
             # The work arrays hold the line search's last evaluation: the new iterate.
-            recorder.after_batch(X.shape[0])
+            recorder.after_batch()
             stop = self._record(loss, None, None, started[0])
-            recorder.start_epoch()
+            recorder.start_epoch(X.shape[0])
             started[0] = time.perf_counter()
             if stop:
                 raise StopIteration

@@ -203,7 +203,11 @@ class Recorder:
         self._snapshots[0] = net.params
         self._hist: list[list[Array]] = []
         self._epochs: list[int] = []  # buffered epochs' numbers
-        self._moments = np.full((self.chunk, len(self._units), 2), np.nan)
+        self._moments = np.full((self.chunk, len(self._units)), np.nan)  # sums of squares
+        self._unit_sums = np.full((self.chunk, sum(self._units)), np.nan, dtype=dtype)
+        bounds = np.cumsum([0, *self._units]).tolist()
+        self._unit_slices = [slice(lo, hi) for lo, hi in itertools.pairwise(bounds)]
+        self._full = level == "full"
         self._moment_rows = np.full(self.chunk, np.nan)
         self._epoch_starts: list[int] = []
         self._epoch_rows: list[int] = []
@@ -212,12 +216,12 @@ class Recorder:
         self._norm_total = 0.0
         self._plan: list = []
         self._views: list[tuple] = []
-        self._flats: list[tuple[Array, Array]] = []
+        self._flats: list[tuple[Array, Array]] = []  # each hidden output, and flat
 
-    def start_epoch(self) -> None:
-        """Begin an epoch."""
+    def start_epoch(self, rows: int) -> None:
+        """Begin an epoch over ``rows`` training rows."""
         self._norm_total = 0.0
-        self._rows = 0
+        self._rows = rows
         if not self.layers:
             self._batch = 0
         self._first = self._batch
@@ -231,7 +235,7 @@ class Recorder:
         self._batch_rows = self._ones.size
         hidden = plan[:-1]
         # Each hidden output as a flat vector, paired with ones as long: sum by BLAS.
-        self._flats = [(s.a.reshape(-1), np.ones(s.a.size, dtype=s.a.dtype)) for s in hidden]
+        self._flats = [(s.a, s.a.reshape(-1)) for s in hidden]
         self._views = [
             (s.active, counts)
             for s, counts in zip(hidden, self._counts, strict=True)
@@ -239,12 +243,15 @@ class Recorder:
         ]
         return self._views
 
-    def after_batch(self, n: int) -> float:
+    def skip(self, n: int) -> None:
+        """Note a minibatch of ``n`` rows skipped (its weights were all 0)."""
+        self._rows -= n
+
+    def after_batch(self) -> float:
         """Take this minibatch's measurements; return its gradient's L2 norm."""
         grads = self.net.grads
         b = self._batch
         self._batch = b + 1
-        self._rows += n
         if not self.layers:
             norm = math.sqrt(grads @ grads)
             self._norm_total += norm
@@ -266,7 +273,7 @@ class Recorder:
         ones = self._ones
         for active, counts in self._views:
             np.dot(ones, active, out=counts[b])
-        if self.level == "full":
+        if self._full:
             for h, step in enumerate(self.net.plan[:-1]):
                 lo, hi = histogram_range(step.act.name)
                 hist = np.histogram(np.clip(step.a, lo, hi), HISTOGRAM_BINS, (lo, hi))[0]
@@ -287,10 +294,12 @@ class Recorder:
         k = len(self._epochs)
         # Output moments of the epoch's last minibatch (still in the work arrays).
         if n_batches:
-            moments = self._moments[k]
-            for h, (f, ones) in enumerate(self._flats):
-                moments[h, 0] = f @ ones
-                moments[h, 1] = f @ f
+            # Output moments of the epoch's last minibatch (still in the work arrays):
+            # per-unit sums by BLAS, and the layer's sum of squares.
+            sums, squares, ones = self._unit_sums[k], self._moments[k], self._ones
+            for (a, flat), sl, h in zip(self._flats, self._unit_slices, itertools.count()):
+                np.dot(ones, a, out=sums[sl])
+                squares[h] = flat @ flat
             self._moment_rows[k] = self._batch_rows
         self._epochs.append(epoch)
         self._epoch_starts.append(self._first)
@@ -351,7 +360,17 @@ class Recorder:
                 "update_sq": update_sq,
                 "rows": np.array(self._epoch_rows, dtype=float),
                 "active_counts": counts,
-                "moments": self._moments[:k].copy(),
+                "moments": np.stack(
+                    [
+                        np.column_stack(
+                            [self._unit_sums[:k, sl].sum(axis=1) for sl in self._unit_slices]
+                        )
+                        if self._units
+                        else np.zeros((k, 0)),
+                        self._moments[:k],
+                    ],
+                    axis=-1,
+                ),
                 "moment_rows": self._moment_rows[:k].copy(),
                 "histograms": self._hist or None,
             },
@@ -359,5 +378,6 @@ class Recorder:
         snaps[0] = snaps[k]
         self._epochs, self._epoch_starts, self._epoch_rows, self._hist = [], [], [], []
         self._moments[:k] = np.nan
+        self._unit_sums[:k] = np.nan
         self._moment_rows[:k] = np.nan
         self._batch = 0
