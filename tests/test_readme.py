@@ -22,8 +22,8 @@ def _run(block: int, name: str) -> None:
     exec(compile(_python_blocks()[block], f"README.md[{name}]", "exec"), {})
 
 
-def test_readme_has_the_three_python_blocks():
-    assert len(_python_blocks()) == 3
+def test_readme_has_the_four_python_blocks():
+    assert len(_python_blocks()) == 4
 
 
 def test_course_quickstart_runs(tmp_path, monkeypatch, capsys):
@@ -43,10 +43,18 @@ def test_extras_quickstart_runs(capsys):
     assert "[(3, 16), (3, 8)]" in capsys.readouterr().out
 
 
+def test_diagnostics_example_prints_what_the_readme_says(capsys):
+    _run(2, "diagnostics")
+    out = capsys.readouterr().out
+    assert "Training health: 3 finding(s) in 30 epochs." in out
+    assert "Hidden 2: 100% of its 8 relu units never fired after epoch 2 (dead)." in out
+    assert "[0. 1. 1.]" in out
+
+
 def test_thresholds_example_runs(tmp_path, monkeypatch, capsys):
     matplotlib.use("Agg")
     monkeypatch.chdir(tmp_path)
-    _run(2, "thresholds")
+    _run(3, "thresholds")
     out = capsys.readouterr().out
     assert "AUC = " in out and "threshold" in out
     assert (tmp_path / "roc.png").stat().st_size > 0

@@ -11,6 +11,9 @@ def test_demo_trains_both_libraries_and_prints_the_comparison():
     assert result.exit_code == 0, result.output
     assert "moons" in result.output and "breast cancer" in result.output
     assert "TN=" in result.output and "TP=" in result.output
+    # 30 epochs are too few: the health report says so, for each data set.
+    assert result.output.count("Training health") == 2
+    assert "Not converged" in result.output and "raise max_iter (now 30)" in result.output
 
 
 def test_every_command_has_help():
