@@ -187,3 +187,26 @@ def test_records_continue_across_chunks_and_partial_fit(data):
     assert len(model.history_) == 4
     assert np.isfinite(model.history_.layer_grad_norm).all()
     assert model.history_.dead_fraction.shape == (4, 1)
+
+
+def test_counts_of_very_many_minibatches_are_added_up_as_they_come():
+    # 2000 minibatches x 600 units is over the per-minibatch buffer's budget (1M
+    # numbers): the recorder adds each minibatch's counts to its epoch's row instead.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = MLPClassifier(
+        (600,),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=1e-300,
+        batch_size=1,
+        max_iter=2,
+        random_state=0,
+        init="normal",
+        health_warnings=False,
+    ).fit(X, y)
+    active = model.hidden_activations(X)[0] > 0
+    for epoch in range(2):
+        np.testing.assert_array_equal(model.history_.active_fraction[0][epoch], active.mean(axis=0))
+    assert model.history_.off_fraction[-1, 0] == np.mean(~active.any(axis=0))

@@ -35,7 +35,6 @@ from glassnet.nn._history import RELU_FAMILY, TrainingHistory
 Array = np.ndarray
 ActiveRule = Callable[[Array, Array], None]
 
-RECORD_LEVELS = ("epochs", "layers", "full")
 HISTOGRAM_BINS = 40
 
 
@@ -145,7 +144,7 @@ class Recorder:
         whole network); 'layers' adds the per-layer and per-unit measurements;
         'full' also keeps histograms of every hidden layer's outputs.
     n_batches : int
-        Minibatches per epoch (1 for L-BFGS).
+        Minibatches per epoch at most (1 for L-BFGS); sizes the buffers.
     need_norm : bool, default=True
         Whether ``after_batch`` must return the gradient's norm (for clipping);
         otherwise it may return NaN and leave the norm to ``flush``.
@@ -153,12 +152,13 @@ class Recorder:
     Notes
     -----
     A small network trains in tens of microseconds per minibatch, so every NumPy
-    call here counts. Each minibatch writes one row of per-batch buffers (the
-    gradient's squared norm per layer by one ``reduceat``; per hidden layer one BLAS
-    product for the active counts, one for the output sums and one for the sum of
-    squares); each epoch copies the parameters into a snapshot row. Only every
-    ``chunk`` epochs (and whenever someone needs the history) are the buffers
-    reduced into per-epoch numbers, in a few vectorised calls for the whole chunk.
+    call here counts. Each minibatch writes one row of per-batch buffers: a copy of
+    the gradient (small networks; large ones square it and sum each layer's part
+    with one ``reduceat``) and, per hidden layer, one BLAS product for the active
+    counts. Each epoch copies the parameters into a snapshot row and sums the last
+    minibatch's outputs and their squares. Only every ``chunk`` epochs (and whenever
+    someone needs the history) are the buffers reduced into per-epoch numbers, in
+    a few vectorised calls for the whole chunk.
     """
 
     def __init__(
@@ -198,7 +198,12 @@ class Recorder:
             self._indicator = np.zeros((n_params, 2 * n_layers))
             self._indicator[np.arange(n_params), segment] = 1.0
         self._grad_rows = np.empty((rows, n_params) if self._copy_grads else (0, 0), dtype=dtype)
-        self._counts = [np.empty((rows, u), dtype=dtype) for u in self._units]
+        # Active counts: a row per minibatch, summed per epoch at flush; unless that
+        # would be large (millions of rows), then a row per epoch, added to as we go.
+        self._accumulate = n_batches * sum(self._units) > 8 * cap
+        count_rows = self.chunk if self._accumulate else rows
+        self._counts = [np.zeros((count_rows, u), dtype=dtype) for u in self._units]
+        self._count_tmp = [np.empty(u, dtype=dtype) for u in self._units]
         self._snapshots = np.empty((self.chunk + 1, n_params), dtype=dtype)
         self._snapshots[0] = net.params
         self._hist: list[list[Array]] = []
@@ -216,7 +221,7 @@ class Recorder:
         self._norm_total = 0.0
         self._plan: list = []
         self._views: list[tuple] = []
-        self._flats: list[tuple[Array, Array]] = []  # each hidden output, and flat
+        self._flats: list[tuple[Array, Array]] = []
 
     def start_epoch(self, rows: int) -> None:
         """Begin an epoch over ``rows`` training rows."""
@@ -234,11 +239,11 @@ class Recorder:
         self._ones = self.net.ones
         self._batch_rows = self._ones.size
         hidden = plan[:-1]
-        # Each hidden output as a flat vector, paired with ones as long: sum by BLAS.
+        # Each hidden output, and the same as a flat vector (for its sum of squares).
         self._flats = [(s.a, s.a.reshape(-1)) for s in hidden]
         self._views = [
-            (s.active, counts)
-            for s, counts in zip(hidden, self._counts, strict=True)
+            (s.active, counts, tmp)
+            for s, counts, tmp in zip(hidden, self._counts, self._count_tmp, strict=True)
             if s.active is not None
         ]
         return self._views
@@ -271,8 +276,14 @@ class Recorder:
         if self.net.plan is not self._plan:
             self._refresh()
         ones = self._ones
-        for active, counts in self._views:
-            np.dot(ones, active, out=counts[b])
+        if self._accumulate:
+            k = len(self._epochs)
+            for active, counts, tmp in self._views:
+                np.dot(ones, active, out=tmp)
+                counts[k] += tmp
+        else:
+            for active, counts, _ in self._views:
+                np.dot(ones, active, out=counts[b])
         if self._full:
             for h, step in enumerate(self.net.plan[:-1]):
                 lo, hi = histogram_range(step.act.name)
@@ -346,10 +357,18 @@ class Recorder:
         norms = np.sqrt(np.hstack([grad_sq[:, :L] + grad_sq[:, L:], grad_sq.sum(axis=1)[:, None]]))
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_norms = self._per_epoch(norms, starts, end) / sizes  # NaN: no minibatch
-        counts = [
-            self._per_epoch(c, starts, end) if counted else None
-            for c, counted in zip(self._counts, self._counted, strict=True)
-        ]
+        if self._accumulate:
+            counts = [
+                c[:k].astype(float) if counted else None
+                for c, counted in zip(self._counts, self._counted, strict=True)
+            ]
+            for c in self._counts:
+                c[:k] = 0.0
+        else:
+            counts = [
+                self._per_epoch(c, starts, end) if counted else None
+                for c, counted in zip(self._counts, self._counted, strict=True)
+            ]
         self.history.set_layers(
             self._epochs,
             {
