@@ -126,3 +126,15 @@ def test_warning_at_the_end_of_fit_and_switch():
 def test_diagnose_needs_a_record():
     with pytest.raises(ValueError, match="call fit before diagnose"):
         diagnose(MLPClassifier())
+
+
+def test_units_dead_with_small_steps_point_at_the_initialisation():
+    X, y = make_moons(500, noise=0.2, random_state=0)
+    model = MLPClassifier((16, 8), max_iter=500, random_state=0).fit(X, y)
+    (finding,) = [f for f in model.diagnose() if f.code == "dead_units"]
+    assert finding.layer == "hidden 2" and finding.severity == "warning"
+    dead = model.history_.dead_fraction[-1, 1]
+    assert finding.evidence["dead fraction"] == dead and 0.2 <= dead < 0.5
+    assert "initial weights" in finding.explanation
+    assert finding.advice[0] == "init='he_uniform'"
+    assert not any("learning_rate_init" in a for a in finding.advice)

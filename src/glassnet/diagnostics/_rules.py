@@ -24,6 +24,7 @@ EXPLODING_GROWTH = 100.0  # gradient norm growing by two orders of magnitude
 SEVERE_SHARE = 0.5  # dead or saturated units: severe from half the layer
 WARN_SHARE = 0.2  # ... a warning from a fifth
 FLAT_LOSS = 0.01  # no learning: loss moved by less than 1 % of its start
+SMALL_STEP = 0.01  # learning rates up to this rarely kill ReLU units by themselves
 MIN_EPOCHS = 5  # the trend rules need this many epochs
 OVERFIT_DROP = 0.02  # validation accuracy two points below its best ...
 OVERFIT_LOSS_RISE = 0.10  # ... or validation loss 10 % above its lowest
@@ -287,6 +288,18 @@ def dead_units(ctx: Context) -> list[Finding]:
             continue  # born dead: reported by its own rule
         units = h.units[i + 1]
         severity = "severe" if last >= SEVERE_SHARE else "warning"
+        lr = ctx.setting("learning_rate_init")
+        if lr is not None and lr <= SMALL_STEP:
+            # Small steps rarely kill units: they were most likely dead from the start.
+            cause = "with steps this small, the initial weights most likely put them there"
+            advice = [
+                "init='he_uniform'",
+                "activation='leaky_relu' or 'elu'",
+                "another random_state",
+            ]
+        else:
+            cause = "often a too-large step pushed its bias far negative"
+            advice = [_lr_advice(ctx), "activation='leaky_relu' or 'elu'", "init='he_uniform'"]
         trickle = ""
         if i > 0 and last >= SEVERE_SHARE:
             trickle = (
@@ -304,13 +317,8 @@ def dead_units(ctx: Context) -> list[Finding]:
                 {"dead fraction": last, "units": units, "since epoch": since},
                 f"{last:.0%} of its {units} relu units never fired after epoch {since} (dead)",
                 "A dead ReLU unit outputs 0 for every sample, so its gradient is 0 and it "
-                "stops learning for good; often a too-large step pushed its bias far "
-                "negative." + trickle,
-                [
-                    _lr_advice(ctx),
-                    "activation='leaky_relu' or 'elu'",
-                    "init='he_uniform'",
-                ],
+                f"stops learning for good; {cause}." + trickle,
+                advice,
             )
         )
     return out
