@@ -2,6 +2,7 @@
 
 import typer
 
+from glassnet.cli.activations import activations
 from glassnet.cli.demo import demo
 
 app = typer.Typer(
@@ -17,5 +18,6 @@ def main() -> None:
 
 
 app.command()(demo)
+app.command()(activations)
 
 __all__ = ["app"]
