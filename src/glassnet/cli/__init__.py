@@ -2,10 +2,13 @@
 
 import typer
 
+from glassnet.cli._args import MultiValueGroup
 from glassnet.cli.activations import activations
 from glassnet.cli.demo import demo
+from glassnet.cli.train import train
 
 app = typer.Typer(
+    cls=MultiValueGroup,
     help="glassnet: neural-network classification on tabular data that you can see into.",
     no_args_is_help=True,
     add_completion=False,
@@ -18,6 +21,7 @@ def main() -> None:
 
 
 app.command()(demo)
+app.command()(train)
 app.command()(activations)
 
 __all__ = ["app"]

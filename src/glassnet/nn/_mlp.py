@@ -26,7 +26,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation
+from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation, get_activation
 from glassnet.nn._blas import blas_threads_for, limit_blas_threads
 from glassnet.nn._history import TrainingHistory
 from glassnet.nn._init import get_initializer
@@ -440,6 +440,21 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
         return tags
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The hidden activations hold Python functions, which a format that is safe to
+        # load from a stranger (skops) will not store: keep their names instead.
+        state = dict(super().__getstate__())  # a copy: object's is self.__dict__ itself
+        if "_hidden_acts" in state:
+            state["_hidden_acts"] = [act.name for act in state["_hidden_acts"]]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        if "_hidden_acts" in state:
+            # Names only: an unknown one raises ValueError rather than being called.
+            state["_hidden_acts"] = [get_activation(name) for name in state["_hidden_acts"]]
+        super().__setstate__(state)
 
     # ------------------------------------------------------------ parameters
 

@@ -1,0 +1,1 @@
+"""The workflow from a CSV file to a trained model: reading, preparing, splitting, saving."""
