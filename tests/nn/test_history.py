@@ -210,3 +210,21 @@ def test_counts_of_very_many_minibatches_are_added_up_as_they_come():
     for epoch in range(2):
         np.testing.assert_array_equal(model.history_.active_fraction[0][epoch], active.mean(axis=0))
     assert model.history_.off_fraction[-1, 0] == np.mean(~active.any(axis=0))
+
+
+def test_saved_record_is_compact_and_the_same(data):
+    import pickle
+
+    X, y = data
+    seen = []
+    model = MLPClassifier(
+        (5, 3), max_iter=15, random_state=0, callbacks=[seen.append], health_warnings=False
+    ).fit(X, y)
+    assert len(model.history_._blocks) == 15  # callbacks flush the record every epoch
+    model.callbacks = None
+    copy = pickle.loads(pickle.dumps(model))
+    assert len(copy.history_._blocks) == 1
+    assert copy.history_ == model.history_ == seen
+    for name in ("dead_fraction", "layer_grad_norm", "update_ratio", "activation_std"):
+        np.testing.assert_array_equal(getattr(copy.history_, name), getattr(model.history_, name))
+    np.testing.assert_array_equal(copy.history_.loss, model.history_.loss)

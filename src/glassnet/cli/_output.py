@@ -58,7 +58,9 @@ class Output:
         if self.json_mode:
             typer.echo(json.dumps({"error": message}))
         else:
-            self.errors.print(f"[bold red]Error:[/bold red] {message}", highlight=False)
+            self.errors.print(
+                f"[bold red]Error:[/bold red] {message}", highlight=False, soft_wrap=True
+            )
         raise typer.Exit(USER_ERROR)
 
 

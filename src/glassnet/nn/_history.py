@@ -92,9 +92,44 @@ class TrainingHistory(Sequence):
     def _block_of(self, i: int) -> tuple[dict[str, Any], int] | None:
         """Return the block holding epoch ``i`` (0-based) and its row in it, or None."""
         for block, epochs in self._blocks:
-            if epochs[0] <= i <= epochs[-1]:
-                return block, i - int(epochs[0])
+            row = int(np.searchsorted(epochs, i))
+            if row < epochs.size and epochs[row] == i:
+                return block, row
         return None
+
+    # ------------------------------------------------------------ saving
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Saved (pickle, skops) as a few long arrays rather than one small block per
+        # epoch (a run with callbacks flushes every epoch), and no caches.
+        state = self.__dict__.copy()
+        state["_cache"] = {}
+        state["_blocks"] = _merged(self._blocks)
+        # Epoch-level numbers as one float array per key (None as NaN): compact in
+        # any format, where a list of dicts costs a node per number.
+        keys = sorted({key for epoch in self._epochs for key in epoch})
+        state["_epochs"] = {
+            key: np.array(
+                [np.nan if epoch.get(key) is None else epoch[key] for epoch in self._epochs],
+                dtype=float,
+            )
+            for key in keys
+        }
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        columns = state["_epochs"]
+        if isinstance(columns, dict):
+            lists = {
+                key: [
+                    None if np.isnan(v) else (int(v) if key == "epoch" else v)
+                    for v in values.tolist()
+                ]
+                for key, values in columns.items()
+            }
+            n = len(next(iter(lists.values()), []))
+            state["_epochs"] = [{key: lists[key][i] for key in lists} for i in range(n)]
+        self.__dict__.update(state)
 
     # ------------------------------------------------------------ sequence of dicts
 
@@ -428,3 +463,30 @@ LAYER_COLUMNS = (
     "mean_active_fraction",
     "off_fraction",
 )
+
+
+def _merged(blocks: list[tuple[dict[str, Any], Array]]) -> list[tuple[dict[str, Any], Array]]:
+    """Join the recorder's blocks into one, when they hold the same kinds of measurement."""
+    if len(blocks) < 2:
+        return [({k: v for k, v in b.items() if k != "table"}, e) for b, e in blocks]
+    first = blocks[0][0]
+    same = all(
+        (b["histograms"] is None) == (first["histograms"] is None)
+        and [c is None for c in b["active_counts"]] == [c is None for c in first["active_counts"]]
+        for b, _ in blocks
+    )
+    if not same:
+        return [({k: v for k, v in b.items() if k != "table"}, e) for b, e in blocks]
+    arrays = ("grad_norm", "total_grad_norm", "weight_sq", "weight_norm", "update_sq", "rows")
+    merged: dict[str, Any] = {
+        key: np.concatenate([b[key] for b, _ in blocks])
+        for key in (*arrays, "moments", "moment_rows")
+    }
+    merged["active_counts"] = [
+        None if c is None else np.concatenate([b["active_counts"][h] for b, _ in blocks])
+        for h, c in enumerate(first["active_counts"])
+    ]
+    merged["histograms"] = (
+        None if first["histograms"] is None else [e for b, _ in blocks for e in b["histograms"]]
+    )
+    return [(merged, np.concatenate([e for _, e in blocks]))]
