@@ -5,6 +5,9 @@ import typer
 from glassnet.cli._args import MultiValueGroup
 from glassnet.cli.activations import activations
 from glassnet.cli.demo import demo
+from glassnet.cli.evaluate import evaluate
+from glassnet.cli.inspect_model import inspect_model
+from glassnet.cli.predict import predict
 from glassnet.cli.train import train
 
 app = typer.Typer(
@@ -23,5 +26,8 @@ def main() -> None:
 app.command()(demo)
 app.command()(train)
 app.command()(activations)
+app.command()(predict)
+app.command()(evaluate)
+app.command(name="inspect")(inspect_model)
 
 __all__ = ["app"]

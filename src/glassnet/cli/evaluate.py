@@ -1,0 +1,159 @@
+"""``glassnet evaluate``: how a trained model does on labelled rows it may never have seen.
+
+The numbers are glassnet.metrics' own: the confusion matrix with named cells and its
+explanation, the classification report, accuracy against the majority baseline (the
+most frequent true class in the file) and, for two classes, the area under the ROC
+curve of the predicted probabilities.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+from sklearn.exceptions import UndefinedMetricWarning
+
+from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.cli.predict import read_model_data
+from glassnet.metrics import ConfusionMatrix, classification_report, roc_curve
+from glassnet.workflow.data import DataError, unknown_columns_message
+from glassnet.workflow.model_file import ModelFileError
+
+
+def evaluate(
+    model: Annotated[Path, typer.Argument(help="The model file (from glassnet train).")],
+    data: Annotated[
+        Path, typer.Argument(help="A CSV file with the model's columns and the true target.")
+    ],
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Compare a trained model's predictions with the true values in a CSV file."""
+    output = Output(json_mode, quiet)
+    with user_errors(output, DataError, ModelFileError):
+        checked = read_model_data(model, data)
+        target = _target(checked.target, checked.frame, data, model)
+        known = checked.frame[target].notna().to_numpy()
+        if not known.all():
+            checked.notes.append(
+                f"{int((~known).sum())} rows have no value in {target!r} and are not scored."
+            )
+        classes = checked.pipeline.classes_
+        y_true = _like(checked.frame.loc[known, target], classes, target, data)
+        features = checked.features.loc[known]
+        y_pred = checked.pipeline.predict(features)
+        binary = len(classes) == 2
+        # Silenced: explain() says in words when the model never answers a class.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            cm = ConfusionMatrix(y_true, y_pred, positive_label=classes[1] if binary else None)
+            explanation = cm.explain()
+            report_text = classification_report(y_true, y_pred, zero_division=0)
+            report = classification_report(y_true, y_pred, zero_division=0, output="dict")
+        auc, auc_note = _auc(checked.pipeline, features, y_true, classes)
+    for note in checked.notes + ([auc_note] if auc_note else []):
+        output.print(f"[dim]{note}[/dim]")
+    baseline = cm.majority_baseline()
+    output.result = {
+        "model": str(model),
+        "data": str(data),
+        "target": target,
+        "rows": len(y_true),
+        "classes": [str(label) for label in classes],
+        "confusion_matrix": _matrix_json(cm, binary),
+        "explanation": explanation,
+        "accuracy": cm.accuracy(),
+        "baseline": {"class": str(baseline.label), "accuracy": baseline.accuracy},
+        "roc_auc": auc,
+        "report": report,
+        "ignored_columns": checked.ignored,
+    }
+    if output.talking:
+        output.print(f"{model} on {len(y_true)} rows of {data} (target {target!r}):")
+        output.print(_matrix_table(cm, binary))
+        output.print(explanation, markup=False, highlight=False)
+        output.print(report_text, markup=False, highlight=False)
+        verdict = "better than" if cm.accuracy() > baseline.accuracy else "no better than"
+        output.print(
+            f"Accuracy {cm.accuracy():.3f}: {verdict} the majority baseline "
+            f"{baseline.accuracy:.3f} (always answering {str(baseline.label)!r})."
+            + ("" if auc is None else f"\nROC AUC {auc:.3f}."),
+            markup=False,
+        )
+    output.emit()
+
+
+def _target(target: str | None, frame: pd.DataFrame, data: Path, model: Path) -> str:
+    if target is None:
+        raise ModelFileError(
+            f"{model} does not say which column it predicts (no 'target' in its metadata); "
+            "save it again with glassnet train."
+        )
+    if target not in frame.columns:
+        raise DataError(
+            unknown_columns_message([target], list(frame.columns), str(data))
+            + f" evaluate needs the true values of {target!r}, the column the model "
+            "predicts; use glassnet predict for rows without them."
+        )
+    return target
+
+
+def _like(y: pd.Series, classes: np.ndarray, target: str, data: Path) -> np.ndarray:
+    """Give the true values the model's class type: 0.0 and 1.0 (a column with gaps) as 0, 1."""
+    values = y.to_numpy()
+    if np.issubdtype(classes.dtype, np.integer) and np.issubdtype(values.dtype, np.floating):
+        if np.all(values == np.round(values)):
+            values = values.astype(classes.dtype)
+    if not np.isin(values, classes).any():
+        found = ", ".join(map(str, pd.unique(values)[:5]))
+        raise DataError(
+            f"column {target!r} of {data} holds {found}, none of the model's classes "
+            f"({', '.join(map(str, classes))}); check that the file has the same labels "
+            "as the data the model was trained on."
+        )
+    return values
+
+
+def _auc(
+    pipeline: Any, features: pd.DataFrame, y_true: np.ndarray, classes: np.ndarray
+) -> tuple[float | None, str | None]:
+    """Compute the ROC AUC for two classes; otherwise None, and the reason when there is one."""
+    if len(classes) != 2:
+        return None, None
+    if not np.isin(classes, y_true).all():
+        return None, "ROC AUC needs rows of both classes; the file has only one."
+    # (n_rows,): the probability of the second class, the positive one.
+    scores = pipeline.predict_proba(features)[:, 1]
+    return roc_curve(y_true, scores, positive_label=classes[1]).auc, None
+
+
+def _matrix_json(cm: ConfusionMatrix, binary: bool) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "labels": [str(label) for label in cm.labels],
+        "matrix": cm.matrix.tolist(),
+    }
+    if binary and len(cm.labels) == 2:
+        result.update(tn=int(cm.tn), fp=int(cm.fp), fn=int(cm.fn), tp=int(cm.tp))
+    return result
+
+
+def _matrix_table(cm: ConfusionMatrix, binary: bool) -> Table:
+    """Rows true, columns predicted; for two classes each cell named (TN, FP, FN, TP)."""
+    labels = [str(label) for label in cm.labels]
+    table = Table(title="Confusion matrix (rows: true, columns: predicted)")
+    table.add_column("")
+    for label in labels:
+        table.add_column(f"predicted {label}", justify="right")
+    names = [["TN", "FP (type I)"], ["FN (type II)", "TP"]] if binary and len(labels) == 2 else None
+    for i, label in enumerate(labels):
+        cells = [
+            f"{names[i][j]} = {count}" if names else str(count)
+            for j, count in enumerate(cm.matrix[i].tolist())
+        ]
+        table.add_row(f"true {label}", *cells)
+    return table

@@ -1,0 +1,237 @@
+"""``glassnet predict``: a trained model's answers for the rows of a CSV file, as a CSV file.
+
+With ``--id-column PassengerId`` the file has Kaggle's submission format
+(``PassengerId,Survived``); without it, a ``row`` number (from 1) and the prediction.
+``evaluate`` reads its data through `read_model_data` below, so both commands check
+the columns the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.workflow.data import (
+    DataError,
+    check_prediction_columns,
+    read_csv,
+    unknown_columns_message,
+)
+from glassnet.workflow.model_file import ModelFileError, load_model
+
+DEFAULT_OUT = Path("predictions.csv")
+# How many offending values an error message quotes before "...".
+_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """A model file and a CSV file checked against each other.
+
+    Attributes
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        The fitted pipeline from the model file.
+    metadata : dict
+        The model file's metadata (``target``, ``columns``, ...).
+    frame : pandas.DataFrame
+        Every row and column of the CSV file.
+    features : pandas.DataFrame
+        The model's input columns, in training order: what ``pipeline`` takes.
+    target : str or None
+        The column the model predicts, when the metadata names it.
+    ignored : list of str
+        Columns of the file the model does not use (the target excepted).
+    notes : list of str
+        Facts the user should hear about (delimiter, ignored columns).
+    """
+
+    pipeline: Any
+    metadata: dict
+    frame: pd.DataFrame
+    features: pd.DataFrame
+    target: str | None
+    ignored: list[str]
+    notes: list[str]
+
+
+def predict(
+    model: Annotated[Path, typer.Argument(help="The model file (from glassnet train).")],
+    data: Annotated[Path, typer.Argument(help="The CSV file of rows to predict.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The CSV file of predictions to write.")
+    ] = DEFAULT_OUT,
+    proba: Annotated[
+        bool, typer.Option("--proba", help="Add each class's probability: proba_<class>.")
+    ] = False,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column",
+            help="Copy this column of DATA beside the predictions instead of row numbers "
+            "(Kaggle's submission format: --id-column PassengerId).",
+        ),
+    ] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Predict the target of every row of a CSV file with a trained model."""
+    output = Output(json_mode, quiet)
+    with user_errors(output, DataError, ModelFileError):
+        checked = read_model_data(model, data, skip=[id_column] if id_column else [])
+        name = checked.target or "prediction"
+        ids = _id_values(checked.frame, id_column, name, data)
+        for note in checked.notes:
+            output.print(f"[dim]{note}[/dim]")
+        table = pd.DataFrame({id_column or "row": ids})
+        labels = checked.pipeline.predict(checked.features)
+        table[name] = labels
+        classes = list(checked.pipeline.classes_)
+        if proba:
+            probabilities = checked.pipeline.predict_proba(checked.features)
+            # (n_rows, n_classes); NaN would mean a network that diverged in training.
+            if not np.all(np.isfinite(probabilities)):
+                raise ModelFileError(
+                    f"{model} gives probabilities that are not numbers (NaN) for some rows: "
+                    "the network diverged in training. Train it again with a smaller "
+                    "--learning-rate."
+                )
+            for k, label in enumerate(classes):
+                table[f"proba_{label}"] = probabilities[:, k]
+        _write_csv_atomically(table, out)
+    counts = {str(label): int(np.sum(labels == label)) for label in classes}
+    output.result = {
+        "predictions": str(out),
+        "rows": len(table),
+        "counts": counts,
+        "ignored_columns": checked.ignored,
+    }
+    output.print(_counts_table(counts, len(table), name))
+    output.print(f"Predicted {name} for {len(table)} rows: {out}")
+    output.emit()
+
+
+def read_model_data(model: Path, data: Path, skip: list[str] | None = None) -> ModelData:
+    """Load a model, read a CSV file and check that it has the model's input columns.
+
+    Parameters
+    ----------
+    model : pathlib.Path
+        The model file.
+    data : pathlib.Path
+        The CSV file.
+    skip : list of str, optional
+        Columns the command uses itself (an id column): not reported as ignored.
+
+    Returns
+    -------
+    ModelData
+        The pipeline, the metadata, the rows and the model's input columns.
+
+    Raises
+    ------
+    ModelFileError
+        When the model file cannot be loaded or does not name its input columns.
+    DataError
+        When the CSV file cannot be read, lacks an input column (the message names
+        it) or has text where the model was trained on numbers.
+    """
+    pipeline, metadata = load_model(model)
+    columns = _training_columns(pipeline, metadata, model)
+    target = metadata.get("target")
+    table = read_csv(data)
+    notes = []
+    if table.delimiter != ",":
+        notes.append(f"{data}: columns separated by {table.delimiter_name}s.")
+    frame = table.frame
+    extra = check_prediction_columns(frame, columns, data, target)
+    ignored = [column for column in extra if column not in (skip or [])]
+    if ignored:
+        notes.append(f"{data}: columns not used by the model are ignored: {', '.join(ignored)}.")
+    numeric = [column for column in metadata.get("numeric", []) if column in columns]
+    features = _as_numbers(frame[columns], numeric, data)
+    return ModelData(pipeline, metadata, frame, features, target, ignored, notes)
+
+
+def _training_columns(pipeline: Any, metadata: dict, model: Path) -> list[str]:
+    """Name the columns the model takes, from the metadata or else the fitted pipeline."""
+    columns = metadata.get("columns")
+    if columns is None and hasattr(pipeline, "feature_names_in_"):
+        columns = pipeline.feature_names_in_.tolist()
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise ModelFileError(
+            f"{model} does not say which columns the model was trained on (no 'columns' "
+            "in its metadata); save it again with glassnet train."
+        )
+    return columns
+
+
+def _as_numbers(features: pd.DataFrame, numeric: list[str], data: Path) -> pd.DataFrame:
+    """Read the numeric columns as numbers; refuse text the imputer cannot read.
+
+    pandas reads a column with one stray word ("unknown") as text, and scikit-learn
+    would then fail with "could not convert string to float" naming no column.
+    """
+    features = features.copy()
+    for column in numeric:
+        if pd.api.types.is_numeric_dtype(features[column]):
+            continue
+        values = pd.to_numeric(features[column], errors="coerce")
+        bad = features[column].notna() & values.isna()
+        if bad.any():
+            rows = np.flatnonzero(bad.to_numpy())
+            examples = ", ".join(repr(v) for v in features[column].iloc[rows[:_SHOWN]])
+            where = ", ".join(str(r + 1) for r in rows[:_SHOWN]) + (
+                ", ..." if len(rows) > _SHOWN else ""
+            )
+            raise DataError(
+                f"column {column!r} of {data} should hold numbers, as when the model was "
+                f"trained, but has text in {len(rows)} rows (data rows {where}: {examples}); "
+                "fix those values or leave them empty to have them filled."
+            )
+        features[column] = values
+    return features
+
+
+def _id_values(frame: pd.DataFrame, id_column: str | None, name: str, data: Path) -> Any:
+    """Return the values of the id column, or row numbers from 1 without one."""
+    if id_column is None:
+        return np.arange(1, len(frame) + 1)
+    if id_column not in frame.columns:
+        raise DataError(
+            "--id-column: " + unknown_columns_message([id_column], list(frame.columns), str(data))
+        )
+    if id_column == name:
+        raise DataError(
+            f"--id-column {id_column!r} is the column the model predicts; "
+            "choose a column that identifies the rows, e.g. PassengerId."
+        )
+    return frame[id_column].to_numpy()
+
+
+def _write_csv_atomically(table: pd.DataFrame, out: Path) -> None:
+    """Write beside the target, then rename: never a half-written predictions file."""
+    partial = out.with_name(out.name + ".partial")
+    try:
+        table.to_csv(partial, index=False)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _counts_table(counts: dict[str, int], rows: int, name: str) -> Table:
+    table = Table()
+    table.add_column(name)
+    table.add_column("rows", justify="right")
+    table.add_column("share", justify="right")
+    for label, count in counts.items():
+        table.add_row(label, str(count), f"{100 * count / rows:.0f} %")
+    return table
