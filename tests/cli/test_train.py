@@ -235,3 +235,76 @@ def test_multi_value_options_as_a_real_process(tmp_path):
         check=False,
     )
     assert bad.returncode == 2 and "No such option" in bad.stderr
+
+
+def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
+    import signal
+    import time
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 4))
+    data = tmp_path / "d.csv"
+    pd.DataFrame(X, columns=list("abcd")).assign(y=(X[:, 0] > 0).astype(int)).to_csv(
+        data, index=False
+    )
+    out = tmp_path / "m.glassnet"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "glassnet",
+            "train",
+            str(data),
+            "-t",
+            "y",
+            "--hidden",
+            "32",
+            "--max-iter",
+            "1000000",
+            "--n-iter-no-change",
+            "1000000",
+            "--json",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(8)  # well into the epochs (imports and reading take a second or two)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    summary = json.loads(stdout)
+    assert summary["interrupted"] is True, stderr
+    assert 0 < summary["epochs"] < 1_000_000
+    pipeline, _ = load_model(out)
+    assert pipeline.named_steps["model"].n_iter_ == summary["epochs"]
+
+
+def test_unwritable_report_is_a_user_error(tmp_path):
+    course = need(COURSE)
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            str(course),
+            "-t",
+            "Survived",
+            "--drop",
+            "PassengerId",
+            "--max-iter",
+            "3",
+            "--out",
+            str(tmp_path / "m.glassnet"),
+            "--report",
+            str(blocker / "r.html"),
+        ],
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert str(blocker / "r.html") in result.output.replace("\n", "")
+    assert list(tmp_path.iterdir()) == [blocker] or "m.glassnet" in {
+        p.name for p in tmp_path.iterdir()
+    }

@@ -11,6 +11,8 @@ import shlex
 import sys
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -73,6 +75,9 @@ def train(
     batch_size: Annotated[str, typer.Option(help="Rows per minibatch, or auto.")] = "auto",
     learning_rate: Annotated[float, typer.Option(help="The initial step size.")] = 0.001,
     max_iter: Annotated[int, typer.Option(help="Epochs at most.")] = 200,
+    n_iter_no_change: Annotated[
+        int, typer.Option(help="Stop after this many epochs without improvement.")
+    ] = 10,
     early_stopping: Annotated[
         bool,
         typer.Option(help="Hold out 10 % of the training rows; stop when they stop improving."),
@@ -91,7 +96,7 @@ def train(
     """Train a network on a CSV file, evaluate it on held-out rows and save it."""
     output = Output(json_mode, quiet)
     command = "glassnet " + shlex.join(sys.argv[1:]) if sys.argv[1:2] == ["train"] else ""
-    with user_errors(output, DataError, ModelFileError):
+    with user_errors(output, DataError, ModelFileError), _interrupt_before_training(output):
         if split is not None and test is not None:
             raise DataError("Give either --split or --test, not both.")
         prepared = _prepare(data, target, drop or [], fill_missing or [], split, test, seed)
@@ -107,6 +112,7 @@ def train(
             "learning_rate_init": learning_rate,
             "max_iter": max_iter,
             "early_stopping": early_stopping,
+            "n_iter_no_change": n_iter_no_change,
             "random_state": seed,
             "dtype": dtype,
         }
@@ -159,6 +165,17 @@ def train(
 
 
 # ---------------------------------------------------------------- steps
+
+
+@contextmanager
+def _interrupt_before_training(output: Output) -> Iterator[None]:
+    """Ctrl-C outside the epochs (reading, saving): stop with nothing half-done."""
+    # During the epochs MLPClassifier itself catches it and keeps the model so far.
+    try:
+        yield
+    except KeyboardInterrupt:
+        output.errors.print("Interrupted: nothing was saved.")
+        raise typer.Exit(130) from None
 
 
 def _prepare(
