@@ -82,7 +82,7 @@ def test_people_see_the_plan_the_bar_the_cells_and_the_health(tmp_path, monkeypa
     out = result.output
     assert "500 (400 training, 100 test)" in out and "Age (102 missing)" in out
     assert "training" in out and "40/40" in out
-    assert "TN=" in out and "type II" in out and "majority baseline accuracy" in out
+    assert "TN = " in out and "FN (type II) = " in out and "majority baseline accuracy" in out
     assert "Training health" in out and "Not converged" in out
     assert "Model: m.glassnet" in out and "Report: r.html" in out
     html = (tmp_path / "r.html").read_text()

@@ -15,10 +15,10 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.table import Table
 from sklearn.exceptions import UndefinedMetricWarning
 
 from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.cli._tables import confusion_table
 from glassnet.cli.predict import read_model_data
 from glassnet.metrics import ConfusionMatrix, classification_report, roc_curve
 from glassnet.workflow.data import DataError, unknown_columns_message
@@ -75,7 +75,7 @@ def evaluate(
     }
     if output.talking:
         output.print(f"{model} on {len(y_true)} rows of {data} (target {target!r}):")
-        output.print(_matrix_table(cm, binary))
+        output.print(confusion_table(cm, binary))
         output.print(explanation, markup=False, highlight=False)
         output.print(report_text, markup=False, highlight=False)
         verdict = "better than" if cm.accuracy() > baseline.accuracy else "no better than"
@@ -140,20 +140,3 @@ def _matrix_json(cm: ConfusionMatrix, binary: bool) -> dict[str, Any]:
     if binary and len(cm.labels) == 2:
         result.update(tn=int(cm.tn), fp=int(cm.fp), fn=int(cm.fn), tp=int(cm.tp))
     return result
-
-
-def _matrix_table(cm: ConfusionMatrix, binary: bool) -> Table:
-    """Rows true, columns predicted; for two classes each cell named (TN, FP, FN, TP)."""
-    labels = [str(label) for label in cm.labels]
-    table = Table(title="Confusion matrix (rows: true, columns: predicted)")
-    table.add_column("")
-    for label in labels:
-        table.add_column(f"predicted {label}", justify="right")
-    names = [["TN", "FP (type I)"], ["FN (type II)", "TP"]] if binary and len(labels) == 2 else None
-    for i, label in enumerate(labels):
-        cells = [
-            f"{names[i][j]} = {count}" if names else str(count)
-            for j, count in enumerate(cm.matrix[i].tolist())
-        ]
-        table.add_row(f"true {label}", *cells)
-    return table

@@ -25,6 +25,7 @@ from sklearn.exceptions import ConvergenceWarning
 import glassnet
 from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
 from glassnet.cli._progress import EpochProgress
+from glassnet.cli._tables import confusion_table
 from glassnet.diagnostics import TrainingHealthWarning
 from glassnet.metrics import ConfusionMatrix, classification_report
 from glassnet.workflow.data import DataError, check_prediction_columns, check_target, read_csv
@@ -322,9 +323,11 @@ def _positive_int(text: str) -> int:
 
 
 def _plan_table(plan: ColumnPlan, data: Path, n_train: int, n_test: int) -> Table:
-    table = Table(title=f"{data.name}: predicting {plan.target}", show_header=False)
+    table = Table(show_header=False)
     table.add_column(style="bold")
     table.add_column()
+    table.add_row("file", data.name)
+    table.add_row("target", plan.target)
     table.add_row("rows", f"{plan.n_rows} ({n_train} training, {n_test} test)")
     for line in plan.describe():
         name, _, rest = line.partition(": ")
@@ -354,10 +357,10 @@ def _show(
 
 
 def _cells(cm: ConfusionMatrix) -> Any:
-    try:
-        return (
-            f"On the test rows: TN={cm.tn}  FP={cm.fp} (type I)  FN={cm.fn} (type II)  "
-            f"TP={cm.tp}\n{cm.explain()}"
-        )
-    except (AttributeError, ValueError):  # more than two classes: no single TN/TP
-        return str(cm)
+    """Show the confusion matrix with named cells, and what it says in words."""
+    from rich.console import Group
+
+    table = confusion_table(cm)
+    if len(cm.labels) != 2:
+        return table
+    return Group(table, cm.explain())

@@ -1,0 +1,24 @@
+"""Rich tables shared by the commands."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from glassnet.metrics import ConfusionMatrix
+
+
+def confusion_table(cm: ConfusionMatrix, binary: bool = True) -> Table:
+    """Rows true, columns predicted; for two classes each cell named (TN, FP, FN, TP)."""
+    labels = [str(label) for label in cm.labels]
+    table = Table(title="Confusion matrix", caption="rows: true class; columns: predicted")
+    table.add_column("")
+    for label in labels:
+        table.add_column(f"predicted {label}", justify="right")
+    names = [["TN", "FP (type I)"], ["FN (type II)", "TP"]] if binary and len(labels) == 2 else None
+    for i, label in enumerate(labels):
+        cells = [
+            f"{names[i][j]} = {count}" if names else str(count)
+            for j, count in enumerate(cm.matrix[i].tolist())
+        ]
+        table.add_row(f"true {label}", *cells)
+    return table
