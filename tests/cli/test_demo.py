@@ -27,3 +27,18 @@ def test_every_command_has_help():
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output
+
+
+def test_demo_json_and_quiet(tmp_path):
+    import json
+
+    report = tmp_path / "d.html"
+    result = runner.invoke(app, ["demo", "--max-iter", "20", "--report", str(report), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert set(summary["data_sets"]) == {"moons", "breast cancer"}
+    assert summary["data_sets"]["moons"]["same_predictions"] is True
+    assert "not_converged" in summary["data_sets"]["moons"]["findings"]
+    assert summary["report"] == str(report) and report.stat().st_size > 0
+    quiet = runner.invoke(app, ["demo", "--max-iter", "5", "--report", str(report), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.output == ""

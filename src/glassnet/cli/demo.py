@@ -7,7 +7,6 @@ adds: named confusion-matrix cells in words, and the training's health report.
 
 from __future__ import annotations
 
-import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 from sklearn.datasets import load_breast_cancer, make_moons
 from sklearn.exceptions import ConvergenceWarning
@@ -25,6 +23,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from glassnet import MLPClassifier, TrainingHealthWarning
+from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
 from glassnet.metrics import ConfusionMatrix
 
 DEFAULT_REPORT = Path("glassnet-demo-report.html")
@@ -82,10 +81,12 @@ def demo(
     report: Path = typer.Option(  # noqa: B008 - Typer's way of declaring an option
         DEFAULT_REPORT, help="Where to write the HTML report of the two-moons run."
     ),
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
 ) -> None:
     """Train on embedded data with glassnet and scikit-learn side by side."""
-    # Rich assumes 80 columns when output is piped (make, CI logs): the table needs more.
-    console = Console(width=None if sys.stdout.isatty() else 110)
+    output = Output(json_mode, quiet)
+    results = {}
     table = Table(title="glassnet vs scikit-learn, same parameters, held-out 30 %")
     for column in (
         "data",
@@ -121,16 +122,29 @@ def demo(
         cm = ConfusionMatrix(y_test, ours.predictions, label_names=names)
         cells[name] = cm, noun, ours.model.diagnose()
         runs[name] = ours, X_test, y_test, len(y_train)
-    console.print(table)
+        results[name] = {
+            "hidden_layer_sizes": list(hidden),
+            "glassnet_accuracy": ours.accuracy,
+            "sklearn_accuracy": theirs.accuracy,
+            "same_predictions": bool(np.array_equal(ours.predictions, theirs.predictions)),
+            "glassnet_seconds": ours.seconds,
+            "sklearn_seconds": theirs.seconds,
+            "cells": {"tn": cm.tn, "fp": cm.fp, "fn": cm.fn, "tp": cm.tp},
+            "findings": [f.code for f in cells[name][2]],
+        }
+    output.print(table)
     for name, (cm, noun, health) in cells.items():
-        console.print(
+        output.print(
             f"\n[bold]{name}[/bold], glassnet on the held-out rows: TN={cm.tn}  FP={cm.fp} "
             f"(type I)  FN={cm.fn} (type II)  TP={cm.tp}"
         )
-        console.print(cm.explain(noun=noun))
-        console.print(health)
-    written = _write_report(report, *runs["moons"], seed=seed, max_iter=max_iter)
-    console.print(f"\nReport of the two-moons run: {written}")
+        output.print(cm.explain(noun=noun))
+        output.print(health)
+    with user_errors(output):
+        written = _write_report(report, *runs["moons"], seed=seed, max_iter=max_iter)
+    output.print(f"\nReport of the two-moons run: {written}")
+    output.result = {"data_sets": results, "report": str(written)}
+    output.emit()
 
 
 def _write_report(
