@@ -1,0 +1,10 @@
+"""Experiments: searches that answer the course's design questions with many fits.
+
+``smallest_network(X, y)`` finds how many layers and how many units per layer a
+problem needs, trained over several seeds so that the answer is not one lucky run.
+"""
+
+from glassnet.experiments._result import SmallestNetwork
+from glassnet.experiments._search import smallest_network
+
+__all__ = ["SmallestNetwork", "smallest_network"]
