@@ -22,8 +22,8 @@ def _run(block: int, name: str) -> None:
     exec(compile(_python_blocks()[block], f"README.md[{name}]", "exec"), {})
 
 
-def test_readme_has_the_four_python_blocks():
-    assert len(_python_blocks()) == 4
+def test_readme_has_the_five_python_blocks():
+    assert len(_python_blocks()) == 5
 
 
 def test_course_quickstart_runs(tmp_path, monkeypatch, capsys):
@@ -67,3 +67,13 @@ def test_confusion_matrix_session_prints_what_the_readme_says(tmp_path, monkeypa
     assert result.attempted > 0
     assert result.failed == 0
     assert (tmp_path / "confusion.png").stat().st_size > 0
+
+
+def test_smallest_network_example_prints_what_the_readme_says(tmp_path, monkeypatch, capsys):
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)
+    _run(4, "experiments")
+    out = capsys.readouterr().out
+    assert "is one hidden layer of 3 units (13 parameters); it did on 8 of 10 seeds." in out
+    assert "2 hidden layers: 3 units each (25 parameters), 9 of 10 seeds" in out
+    assert (tmp_path / "smallest_network.png").stat().st_size > 0
