@@ -6,5 +6,6 @@ problem needs, trained over several seeds so that the answer is not one lucky ru
 
 from glassnet.experiments._result import SmallestNetwork
 from glassnet.experiments._search import smallest_network
+from glassnet.experiments._sweep import SweepResult, sweep
 
-__all__ = ["SmallestNetwork", "smallest_network"]
+__all__ = ["SmallestNetwork", "SweepResult", "smallest_network", "sweep"]
