@@ -10,15 +10,14 @@ so the assumption can be checked.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import math
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
@@ -27,6 +26,7 @@ from sklearn.utils import check_X_y
 
 from glassnet.diagnostics import TrainingHealthWarning
 from glassnet.experiments._result import SmallestNetwork, n_parameters, summarize
+from glassnet.experiments._runner import task_runner
 from glassnet.nn import MLPClassifier
 
 Array = np.ndarray
@@ -74,6 +74,7 @@ def smallest_network(
     test_size: float = 0.3,
     split_seed: int = 0,
     n_jobs: int | None = None,
+    scheduler: Any = None,
     **mlp_params: Any,
 ) -> SmallestNetwork:
     """Find the smallest network that reliably reaches a target score.
@@ -120,6 +121,12 @@ def smallest_network(
         Fit the seeds of an architecture in parallel with joblib (-1: all
         processors). None fits them one after the other. The results are the
         same either way.
+    scheduler : str, dask.distributed.Client or None, default=None
+        Fit the seeds on a Dask cluster instead: the scheduler's address
+        (``'tcp://10.0.0.5:8786'``, connected for this search and closed after)
+        or a connected ``Client`` (left open). Its workers need glassnet
+        installed. The results are the same; give ``n_jobs`` or ``scheduler``,
+        not both.
     **mlp_params
         Passed to :class:`glassnet.MLPClassifier`, over ``DEFAULT_MLP_PARAMS``
         (``solver='lbfgs', activation='tanh', max_iter=1000``) and
@@ -138,7 +145,9 @@ def smallest_network(
     ------
     ValueError
         When an argument is out of range, the metric is unknown, X and y do not
-        match, y has a single class, or the split leaves a class out.
+        match, y has a single class, the split leaves a class out, both
+        ``n_jobs`` and ``scheduler`` are given, or no Dask scheduler answers at
+        the address (``SchedulerError``, after 10 s at most).
 
     Examples
     --------
@@ -170,10 +179,15 @@ def smallest_network(
     n_outputs = 1 if len(classes) == 2 else len(classes)
 
     rows: list[dict[str, Any]] = []
-    with _fitter(n_jobs) as fit_all:
+    with task_runner(n_jobs=n_jobs, scheduler=scheduler) as run:
 
         def solves(arch: Architecture) -> bool:
-            fits = fit_all(template, arch, range(seeds), data, metric, classes)
+            fit = functools.partial(
+                _fit_and_score, template, arch, data=data, metric=metric, classes=classes
+            )
+            # Results come back as they finish; the table lists them by seed.
+            by_seed = dict(run(fit, range(seeds)))
+            fits = [by_seed[seed] for seed in range(seeds)]
             for seed, (score, n_iter) in enumerate(fits):
                 rows.append(
                     {
@@ -329,21 +343,3 @@ def _fit_and_score(
         warnings.simplefilter("ignore", TrainingHealthWarning)
         model.fit(X_train, y_train)
     return METRICS[metric](y_test, model.predict(X_test), classes), int(model.n_iter_)
-
-
-FitAll = Callable[..., list[tuple[float, int]]]
-
-
-@contextlib.contextmanager
-def _fitter(n_jobs: int | None) -> Iterator[FitAll]:
-    """Yield ``fit_all(template, arch, seeds, ...)``, in joblib workers if n_jobs is set."""
-    if n_jobs is None:
-        yield lambda template, arch, seeds, *args: [
-            _fit_and_score(template, arch, seed, *args) for seed in seeds
-        ]
-        return
-    # One Parallel for the whole search keeps its workers alive between architectures.
-    with Parallel(n_jobs=n_jobs) as parallel:
-        yield lambda template, arch, seeds, *args: parallel(
-            delayed(_fit_and_score)(template, arch, seed, *args) for seed in seeds
-        )

@@ -61,7 +61,18 @@ _DESCRIBED = {
     "seconds": ("seconds per cell", "{:.1f}"),
 }
 # Arguments of sweep itself, which a model grid cannot vary.
-_SWEEP_OWNS = {"data", "task", "target", "seeds", "out", "n_jobs", "data_seed", "X", "y"}
+_SWEEP_OWNS = {
+    "data",
+    "task",
+    "target",
+    "seeds",
+    "out",
+    "n_jobs",
+    "scheduler",
+    "data_seed",
+    "X",
+    "y",
+}
 
 
 def sweep(
@@ -76,6 +87,7 @@ def sweep(
     seeds: int = 10,
     out: str | os.PathLike[str] | None = None,
     n_jobs: int | None = None,
+    scheduler: Any = None,
     data_seed: int = 0,
     **search_params: Any,
 ) -> SweepResult:
@@ -113,6 +125,12 @@ def sweep(
     n_jobs : int or None, default=None
         Run the cells in that many joblib processes (-1: one per processor).
         None runs them here, one after the other. The table is the same.
+    scheduler : str, dask.distributed.Client or None, default=None
+        Run the cells on a Dask cluster instead: the scheduler's address
+        (``'tcp://10.0.0.5:8786'``, connected for this sweep and closed after)
+        or a connected ``Client`` (left open). Its workers need glassnet
+        installed; ``out`` is still written by this process only. The table is
+        the same; give ``n_jobs`` or ``scheduler``, not both.
     data_seed : int, default=0
         ``random_state`` of the data generator, the same for every cell.
     **search_params
@@ -129,8 +147,9 @@ def sweep(
     ------
     ValueError
         When the grid has no cells, a setting is out of range or repeated,
-        ``data``, ``task`` or ``out``'s suffix is unknown, or ``out`` belongs to
-        another sweep.
+        ``data``, ``task`` or ``out``'s suffix is unknown, ``out`` belongs to
+        another sweep, both ``n_jobs`` and ``scheduler`` are given, or no Dask
+        scheduler answers at the address (``SchedulerError``, after 10 s at most).
     NotImplementedError
         For ``task='fit'``.
 
@@ -172,7 +191,7 @@ def sweep(
         _run_cell, data=data, data_seed=data_seed, target=target, seeds=seeds, **search_params
     )
     try:
-        for cell, row in run_tasks(run, todo, n_jobs=n_jobs):
+        for cell, row in run_tasks(run, todo, n_jobs=n_jobs, scheduler=scheduler):
             if stream is not None:
                 stream.append(cell, row)
             finished[_key(cell)] = row
