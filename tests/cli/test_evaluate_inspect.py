@@ -16,44 +16,6 @@ from glassnet.workflow.model_file import load_model
 
 runner = CliRunner()
 
-SHARED_DATA = (Path(__file__).resolve().parents[2] / "../shared/data").resolve()
-COURSE_CSV = SHARED_DATA / "titanic_train_500_age_passengerclass.csv"
-KAGGLE_TRAIN = SHARED_DATA / "titanic_train.csv"
-
-
-def _need(path: Path) -> Path:
-    if not path.is_file():
-        pytest.skip(f"course data not found: {path} does not exist")
-    return path
-
-
-def _train(args: list[str]) -> None:
-    result = runner.invoke(app, ["train", *args, "--max-iter", "50", "--quiet"])
-    assert result.exit_code == 0, result.output
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """A model trained on the course file's first 400 rows; its last 100 rows as a CSV."""
-    data = _need(COURSE_CSV)
-    folder = tmp_path_factory.mktemp("course")
-    model = folder / "course.glassnet"
-    network = ["--split", "head:400", "--hidden", "16", "8", "--out", str(model)]
-    _train([str(data), "--target", "Survived", "--drop", "PassengerId", *network])
-    last = folder / "last100.csv"
-    pd.read_csv(data).iloc[400:].to_csv(last, index=False)
-    return model, last
-
-
-@pytest.fixture(scope="module")
-def kaggle(tmp_path_factory):
-    """A model trained on Kaggle's titanic_train.csv without its text columns."""
-    data = _need(KAGGLE_TRAIN)
-    model = tmp_path_factory.mktemp("kaggle") / "kaggle.glassnet"
-    drops = ["--drop", "PassengerId", "--drop", "Name", "--drop", "Ticket", "--drop", "Cabin"]
-    _train([str(data), "--target", "Survived", *drops, "--hidden", "8", "--out", str(model)])
-    return model
-
 
 def _direct(model: Path, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """True labels, predictions and positive-class probabilities, without the CLI."""
@@ -137,7 +99,7 @@ def test_inspect_shows_architecture_and_categories(kaggle):
     assert "alpha" not in text  # a default: not shown
 
 
-def test_inspect_json_reads_the_fitted_preprocessing(course):
+def test_inspect_json_reads_the_fitted_preprocessing(course, course_csv):
     model, _ = course
     result = runner.invoke(app, ["inspect", str(model), "--json"])
     assert result.exit_code == 0, result.output
@@ -154,7 +116,7 @@ def test_inspect_json_reads_the_fitted_preprocessing(course):
     assert got["training"]["classes"] == ["0", "1"]
     # An oracle independent of the pipeline: the mean age of the 400 training rows.
     age = next(entry for entry in got["preprocessing"] if entry["column"] == "Age")
-    mean_age = pd.read_csv(COURSE_CSV)["Age"].iloc[:400].mean()
+    mean_age = pd.read_csv(course_csv)["Age"].iloc[:400].mean()
     assert age["fill"] == "mean" and age["fill_value"] == pytest.approx(mean_age)
     assert age["scaler"]["name"] == "standard"
     assert age["scaler"]["mean"] == pytest.approx(mean_age)

@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,53 +14,13 @@ from glassnet.workflow.model_file import load_model
 
 runner = CliRunner()
 
-SHARED_DATA = (Path(__file__).resolve().parents[2] / "../shared/data").resolve()
-COURSE_CSV = SHARED_DATA / "titanic_train_500_age_passengerclass.csv"
-KAGGLE_TRAIN = SHARED_DATA / "titanic_train.csv"
-KAGGLE_TEST = SHARED_DATA / "titanic_test.csv"
-
-
-def _need(path: Path) -> Path:
-    if not path.is_file():
-        pytest.skip(f"course data not found: {path} does not exist")
-    return path
-
-
-def _train(args: list[str]) -> None:
-    result = runner.invoke(app, ["train", *args, "--max-iter", "50", "--quiet"])
-    assert result.exit_code == 0, result.output
-
 
 def _predict(*args: str) -> object:
     return runner.invoke(app, ["predict", *map(str, args)])
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """A model trained on the course file's first 400 rows; its last 100 rows as a CSV."""
-    data = _need(COURSE_CSV)
-    folder = tmp_path_factory.mktemp("course")
-    model = folder / "course.glassnet"
-    network = ["--split", "head:400", "--hidden", "16", "8", "--out", str(model)]
-    _train([str(data), "--target", "Survived", "--drop", "PassengerId", *network])
-    last = folder / "last100.csv"
-    pd.read_csv(data).iloc[400:].to_csv(last, index=False)
-    return model, last
-
-
-@pytest.fixture(scope="module")
-def kaggle(tmp_path_factory):
-    """A model trained on Kaggle's titanic_train.csv without its text columns."""
-    data = _need(KAGGLE_TRAIN)
-    _need(KAGGLE_TEST)
-    model = tmp_path_factory.mktemp("kaggle") / "kaggle.glassnet"
-    drops = ["--drop", "PassengerId", "--drop", "Name", "--drop", "Ticket", "--drop", "Cabin"]
-    _train([str(data), "--target", "Survived", *drops, "--hidden", "8", "--out", str(model)])
-    return model
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
+def synthetic(tmp_path_factory, train_model):
     """A model trained on generated data: text labels, a category, missing numbers."""
     folder = tmp_path_factory.mktemp("synthetic")
     rng = np.random.default_rng(0)
@@ -74,7 +33,9 @@ def synthetic(tmp_path_factory):
     data = folder / "synthetic.csv"
     frame.to_csv(data, index=False)
     model = folder / "synthetic.glassnet"
-    _train([str(data), "--target", "label", "--drop", "id", "--hidden", "4", "--out", str(model)])
+    train_model(
+        [str(data), "--target", "label", "--drop", "id", "--hidden", "4", "--out", str(model)]
+    )
     return model, data, frame
 
 
@@ -94,9 +55,9 @@ def test_course_predictions_are_the_pipelines_own(course, tmp_path):
     assert f"Predicted Survived for 100 rows: {out}" in result.output.replace("\n", "")
 
 
-def test_kaggle_submission_format(kaggle, tmp_path):
+def test_kaggle_submission_format(kaggle, kaggle_test, tmp_path):
     out = tmp_path / "submission.csv"
-    result = _predict(kaggle, KAGGLE_TEST, "--out", out, "--id-column", "PassengerId", "--json")
+    result = _predict(kaggle, kaggle_test, "--out", out, "--id-column", "PassengerId", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["rows"] == 418 and summary["predictions"] == str(out)
@@ -109,11 +70,11 @@ def test_kaggle_submission_format(kaggle, tmp_path):
     assert written["PassengerId"].tolist() == list(range(892, 1310))
     assert set(written["Survived"]) <= {0, 1}
     # Kaggle's test file lacks Age and Fare in some rows: the pipeline fills them.
-    assert pd.read_csv(KAGGLE_TEST)[["Age", "Fare"]].isna().any().all()
+    assert pd.read_csv(kaggle_test)[["Age", "Fare"]].isna().any().all()
 
 
-def test_extra_columns_get_a_notice(kaggle, tmp_path):
-    result = _predict(kaggle, KAGGLE_TEST, "--out", tmp_path / "p.csv")
+def test_extra_columns_get_a_notice(kaggle, kaggle_test, tmp_path):
+    result = _predict(kaggle, kaggle_test, "--out", tmp_path / "p.csv")
     assert result.exit_code == 0, result.output
     notice = "columns not used by the model are ignored: PassengerId, Name, Ticket, Cabin."
     assert notice in result.output.replace("\n", "")

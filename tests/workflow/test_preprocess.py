@@ -1,7 +1,5 @@
 """Column plans, --fill-missing and the preparation pipeline, on the course's files."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,26 +18,8 @@ from glassnet.workflow.preprocess import (
 )
 from glassnet.workflow.split import split_rows
 
-SHARED_DATA = (Path(__file__).resolve().parents[2] / "../shared/data").resolve()
 KAGGLE_TEXT_COLUMNS = ["Name", "Ticket", "Cabin"]
 SMALL_MODEL = {"hidden_layer_sizes": (8,), "solver": "lbfgs", "max_iter": 2000, "random_state": 0}
-
-
-def shared_csv(name):
-    path = SHARED_DATA / name
-    if not path.is_file():
-        pytest.skip(f"course data not found: {path} does not exist")
-    return path
-
-
-@pytest.fixture
-def course():
-    return read_csv(shared_csv("titanic_train_500_age_passengerclass.csv"))
-
-
-@pytest.fixture
-def kaggle():
-    return read_csv(shared_csv("titanic_train.csv"))
 
 
 def course_plan(course):
@@ -316,7 +296,7 @@ def test_pipeline_trains_and_predicts_on_kaggle_titanic(kaggle):
     assert np.mean(predictions == test["Survived"]) > 0.72
 
 
-def test_pipeline_from_drop_strategy_predicts_incomplete_rows(kaggle):
+def test_pipeline_from_drop_strategy_predicts_incomplete_rows(kaggle, shared_file):
     plan = plan_columns(
         kaggle.frame, "Survived", kaggle.path, drop=["PassengerId", *KAGGLE_TEXT_COLUMNS]
     )
@@ -325,7 +305,7 @@ def test_pipeline_from_drop_strategy_predicts_incomplete_rows(kaggle):
     assert len(dropped) == kaggle.frame[list(plan.columns)].isna().any(axis=1).sum()
     pipeline = build_pipeline(plan, fill, "standard", SMALL_MODEL)
     pipeline.fit(select_features(complete, plan), complete["Survived"])
-    kaggle_test = read_csv(shared_csv("titanic_test.csv")).frame
+    kaggle_test = read_csv(shared_file("titanic_test.csv")).frame
     assert kaggle_test[list(plan.columns)].isna().any(axis=1).sum() > 0  # the case under test
     assert pipeline.predict(select_features(kaggle_test, plan)).shape == (len(kaggle_test),)
 

@@ -1,31 +1,10 @@
 """``--split`` specs and the rows they choose, on the course's files."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from glassnet.workflow.data import DataError, read_csv
+from glassnet.workflow.data import DataError
 from glassnet.workflow.split import SplitSpec, parse_split, split_rows
-
-SHARED_DATA = (Path(__file__).resolve().parents[2] / "../shared/data").resolve()
-
-
-def shared_csv(name):
-    path = SHARED_DATA / name
-    if not path.is_file():
-        pytest.skip(f"course data not found: {path} does not exist")
-    return path
-
-
-@pytest.fixture
-def course():
-    return read_csv(shared_csv("titanic_train_500_age_passengerclass.csv"))
-
-
-@pytest.fixture
-def kaggle():
-    return read_csv(shared_csv("titanic_train.csv"))
 
 
 def test_head_400_is_the_course_split(course):
