@@ -175,14 +175,18 @@ class TrainingHistory(Sequence):
     # ------------------------------------------------------------ epoch arrays
 
     def _scalar(self, key: str) -> Array:
-        values = np.array(
-            [np.nan if e.get(key) is None else e[key] for e in self._epochs], dtype=float
-        )
-        block_key = {"grad_norm": "total_grad_norm", "weight_norm": "weight_norm"}.get(key)
-        if block_key is not None:  # worked out when the recorder flushed
-            for block, epochs in self._blocks:
-                values[epochs] = block[block_key]
-        return values
+        # Cached: diagnose() reads the same columns several times, at the end of fit.
+        cached = self._cache.get(("scalar", key))
+        if cached is None:
+            cached = np.array(
+                [np.nan if e.get(key) is None else e[key] for e in self._epochs], dtype=float
+            )
+            block_key = {"grad_norm": "total_grad_norm", "weight_norm": "weight_norm"}.get(key)
+            if block_key is not None:  # worked out when the recorder flushed
+                for block, epochs in self._blocks:
+                    cached[epochs] = block[block_key]
+            self._cache[("scalar", key)] = cached
+        return cached.copy()  # callers may change theirs
 
     @property
     def epoch(self) -> Array:
