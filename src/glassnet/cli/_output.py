@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -91,5 +91,3 @@ def _jsonable(value: Any) -> Any:
 
 JsonOption = typer.Option(False, "--json", help="Print one JSON document instead of tables.")
 QuietOption = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
-
-Command = Callable[..., None]

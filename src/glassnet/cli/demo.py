@@ -11,6 +11,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import typer
@@ -34,8 +35,12 @@ class _Run:
     accuracy: float
     seconds: float
     predictions: np.ndarray
-    model: object
-    model_pipeline: object
+    pipeline: Any
+
+    @property
+    def model(self) -> Any:
+        """The fitted network: the pipeline's last step."""
+        return self.pipeline[-1]
 
 
 def _fit(
@@ -50,7 +55,7 @@ def _fit(
         pipeline.fit(X_train, y_train)
     seconds = time.perf_counter() - started
     predictions = pipeline.predict(X_test)
-    return _Run(float(np.mean(predictions == y_test)), seconds, predictions, pipeline[-1], pipeline)
+    return _Run(float(np.mean(predictions == y_test)), seconds, predictions, pipeline)
 
 
 def _datasets(seed: int) -> dict[str, tuple]:
@@ -181,5 +186,5 @@ def _write_report(
         "notes": [],
     }
     command = f"glassnet demo --seed {seed} --max-iter {max_iter}"
-    html = training_report(run.model_pipeline, X_test, y_test, data=data, command=command)
+    html = training_report(run.pipeline, X_test, y_test, data=data, command=command)
     return write_html(html, path)

@@ -100,8 +100,9 @@ def train(
     with user_errors(output, DataError, ModelFileError), _interrupt_before_training(output):
         if split is not None and test is not None:
             raise DataError("Give either --split or --test, not both.")
-        prepared = _prepare(data, target, drop or [], fill_missing or [], split, test, seed)
-        plan, train_rows, test_rows, notes = prepared
+        plan, train_rows, test_rows, notes = _prepare(
+            data, target, drop or [], fill_missing or [], split, test, seed
+        )
         for note in notes:
             output.print(f"[dim]{note}[/dim]")
         output.print(_plan_table(plan, data, len(train_rows), len(test_rows)))
@@ -139,7 +140,7 @@ def train(
                 plan,
                 data,
                 len(train_rows),
-                prepared,
+                notes,
                 command,
                 split or ("file " + str(test) if test else DEFAULT_SPLIT),
             )
@@ -268,7 +269,7 @@ def _write_report(
     plan: ColumnPlan,
     data: Path,
     train_rows: int,
-    prepared: tuple,
+    notes: list[str],
     command: str,
     split: str,
 ) -> Path:
@@ -280,7 +281,7 @@ def _write_report(
             "kind": ["numeric" if c in plan.numeric else "categorical" for c in plan.columns]
             + ["dropped"] * len(plan.dropped),
             "missing": [plan.missing.get(c, 0) for c in plan.columns] + [0] * len(plan.dropped),
-            "treatment": [_treatment(c, plan, pipeline) for c in plan.columns]
+            "treatment": [_treatment(c, plan) for c in plan.columns]
             + ["dropped (--drop)"] * len(plan.dropped),
         }
     )
@@ -292,7 +293,7 @@ def _write_report(
         "target": plan.target,
         "split": split,
         "columns": columns,
-        "notes": list(prepared[3]),
+        "notes": list(notes),
     }
     html = training_report(
         pipeline, X_test, y_test, data=summary, command=command or "glassnet train"
@@ -300,7 +301,7 @@ def _write_report(
     return write_html(html, path)
 
 
-def _treatment(column: str, plan: ColumnPlan, pipeline: Any) -> str:
+def _treatment(column: str, plan: ColumnPlan) -> str:
     if column in plan.categorical:
         return "one-hot: " + ", ".join(plan.categorical[column])
     missing = plan.missing.get(column, 0)
