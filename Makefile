@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test lint browser bench clean
+.PHONY: setup demo test test-postgres lint browser bench clean
 
 $(BIN)/glassnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,10 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 
-# Debian's Chromium, for the test that renders the HTML report in a real browser. Where
-# it cannot be installed (not root, no apt), that test is skipped and says why.
+# Debian's Chromium, for the tests that render the HTML report and drive the competition
+# pages in a real browser (the latter through Playwright, a dev extra, which launches this
+# chromium, never a downloaded one). Where it cannot be installed (not root, no apt),
+# those tests are skipped and say why.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -34,6 +36,11 @@ browser:
 
 test: setup lint browser
 	$(BIN)/python -m pytest
+
+# The same beside a throw-away PostgreSQL server (installed if missing, as root), so the
+# competition server is tested on PostgreSQL too; .ci/run does this.
+test-postgres:
+	.ci/postgres.sh $(MAKE) test PYTHON=$(PYTHON)
 
 bench: setup
 	$(BIN)/python benchmarks/engine_vs_sklearn.py
