@@ -178,9 +178,8 @@ class TrainingHistory(Sequence):
         # Cached: diagnose() reads the same columns several times, at the end of fit.
         cached = self._cache.get(("scalar", key))
         if cached is None:
-            cached = np.array(
-                [np.nan if e.get(key) is None else e[key] for e in self._epochs], dtype=float
-            )
+            # None (a number not measured that epoch) becomes NaN in a float array.
+            cached = np.array([e.get(key) for e in self._epochs], dtype=float)
             block_key = {"grad_norm": "total_grad_norm", "weight_norm": "weight_norm"}.get(key)
             if block_key is not None:  # worked out when the recorder flushed
                 for block, epochs in self._blocks:

@@ -205,23 +205,25 @@ class Recorder:
         self._counts = [np.zeros((count_rows, u), dtype=dtype) for u in self._units]
         self._count_tmp = [np.empty(u, dtype=dtype) for u in self._units]
         self._snapshots = np.empty((self.chunk + 1, n_params), dtype=dtype)
+        # Squares at flush go here: a fresh temporary of this size (up to 1 MB) costs
+        # more in page faults than the arithmetic.
+        self._scratch = np.empty((max(self._grad_rows.shape[0], self.chunk), n_params))
         self._snapshots[0] = net.params
         self._hist: list[list[Array]] = []
-        self._epochs: list[int] = []  # buffered epochs' numbers
+        # Buffered epochs: (number, first per-batch row, training rows), one tuple each.
+        self._epochs: list[tuple[int, int, int]] = []
         self._moments = np.full((self.chunk, len(self._units)), np.nan)  # sums of squares
         self._unit_sums = np.full((self.chunk, sum(self._units)), np.nan, dtype=dtype)
         bounds = np.cumsum([0, *self._units]).tolist()
         self._unit_slices = [slice(lo, hi) for lo, hi in itertools.pairwise(bounds)]
         self._full = level == "full"
         self._moment_rows = np.full(self.chunk, np.nan)
-        self._epoch_starts: list[int] = []
-        self._epoch_rows: list[int] = []
         self._batch = 0  # next row of the per-batch buffers
         self._rows = 0
         self._norm_total = 0.0
         self._plan: list = []
         self._views: list[tuple] = []
-        self._flats: list[tuple[Array, Array]] = []
+        self._moment_plan: list[tuple[Array, Array, Array, int]] = []
 
     def start_epoch(self, rows: int) -> None:
         """Begin an epoch over ``rows`` training rows."""
@@ -233,14 +235,18 @@ class Recorder:
         if self.level == "full":
             self._hist.append([np.zeros(HISTOGRAM_BINS) for _ in self._units])
 
-    def _refresh(self) -> list[tuple[Array, Array]]:
+    def _refresh(self) -> list[tuple]:
         """Re-read the network's work arrays after its minibatch size changed."""
         plan = self._plan = self.net.plan
         self._ones = self.net.ones
         self._batch_rows = self._ones.size
         hidden = plan[:-1]
-        # Each hidden output, and the same as a flat vector (for its sum of squares).
-        self._flats = [(s.a, s.a.reshape(-1)) for s in hidden]
+        # Per hidden layer: its output, the same as a flat vector (for its sum of
+        # squares), and where its per-unit sums go in a row of the unit-sum buffer.
+        self._moment_plan = [
+            (s.a, s.a.reshape(-1), sl, h)
+            for h, (s, sl) in enumerate(zip(hidden, self._unit_slices, strict=True))
+        ]
         self._views = [
             (s.active, counts, tmp)
             for s, counts, tmp in zip(hidden, self._counts, self._count_tmp, strict=True)
@@ -303,25 +309,22 @@ class Recorder:
         scalars["grad_norm"] = scalars["weight_norm"] = None  # filled in at flush
         epoch = self.history.append(scalars)
         k = len(self._epochs)
-        # Output moments of the epoch's last minibatch (still in the work arrays).
         if n_batches:
             # Output moments of the epoch's last minibatch (still in the work arrays):
             # per-unit sums by BLAS, and the layer's sum of squares.
             sums, squares, ones = self._unit_sums[k], self._moments[k], self._ones
-            for (a, flat), sl, h in zip(self._flats, self._unit_slices, itertools.count()):
+            for a, flat, sl, h in self._moment_plan:
                 np.dot(ones, a, out=sums[sl])
                 squares[h] = flat @ flat
             self._moment_rows[k] = self._batch_rows
-        self._epochs.append(epoch)
-        self._epoch_starts.append(self._first)
-        self._epoch_rows.append(self._rows)
+        self._epochs.append((epoch, self._first, self._rows))
         np.copyto(self._snapshots[k + 1], params)
         if k + 1 == self.chunk:
             self.flush()
 
     def _segment_squares(self, rows: Array) -> Array:
         """Per row, the squared norm of each layer's weights, then each layer's biases."""
-        squares = np.square(rows, dtype=float)
+        squares = np.square(rows, out=self._scratch[: rows.shape[0]])
         if self._indicator is not None:
             return squares @ self._indicator  # one BLAS product for all segments
         return np.add.reduceat(squares, self._offsets, axis=1)
@@ -339,15 +342,18 @@ class Recorder:
 
     def flush(self) -> None:
         """Reduce the buffered epochs into per-epoch numbers and hand them to the history."""
-        k = len(self._epoch_starts)
+        k = len(self._epochs)
         if not k:
             return
-        starts = np.array(self._epoch_starts, dtype=np.intp)
+        numbers, firsts, epoch_rows = zip(*self._epochs, strict=True)
+        starts = np.array(firsts, dtype=np.intp)
         end = self._batch
         L = self.net.n_layers
         snaps = self._snapshots
         weight_sq = self._segment_squares(snaps[1 : k + 1])
-        update_sq = self._segment_squares(snaps[1 : k + 1] - snaps[:k])
+        update_sq = self._segment_squares(
+            np.subtract(snaps[1 : k + 1], snaps[:k], out=self._scratch[:k])
+        )
         if self._copy_grads:
             grad_sq = self._segment_squares(self._grad_rows[:end])
         else:
@@ -370,14 +376,14 @@ class Recorder:
                 for c, counted in zip(self._counts, self._counted, strict=True)
             ]
         self.history.set_layers(
-            self._epochs,
+            list(numbers),
             {
                 "grad_norm": mean_norms[:, :L],
                 "total_grad_norm": mean_norms[:, L],
                 "weight_sq": weight_sq,
                 "weight_norm": np.sqrt(weight_sq.sum(axis=1)),
                 "update_sq": update_sq,
-                "rows": np.array(self._epoch_rows, dtype=float),
+                "rows": np.array(epoch_rows, dtype=float),
                 "active_counts": counts,
                 "moments": np.stack(
                     [
@@ -395,7 +401,7 @@ class Recorder:
             },
         )
         snaps[0] = snaps[k]
-        self._epochs, self._epoch_starts, self._epoch_rows, self._hist = [], [], [], []
+        self._epochs, self._hist = [], []
         self._moments[:k] = np.nan
         self._unit_sums[:k] = np.nan
         self._moment_rows[:k] = np.nan
