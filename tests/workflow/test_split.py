@@ -78,3 +78,10 @@ def test_stratified_with_a_class_of_one_row(course):
     y[0] = 2  # a third class with a single member
     with pytest.raises(DataError, match=r"cannot be split keeping their proportions.*random:0\.2"):
         split_rows("stratified:0.2", y)
+
+
+def test_stratified_error_names_the_small_classes_as_plain_values():
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 3, 6])
+    expected = r"\{0: 4, 1: 4, 3: 1, 6: 1\}.*classes 3, 6 have only 1 row"
+    with pytest.raises(DataError, match=expected):
+        split_rows("stratified:0.2", y)

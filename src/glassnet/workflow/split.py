@@ -153,10 +153,19 @@ def split_rows(
         )
     except ValueError as err:
         classes, counts = np.unique(target, return_counts=True)
-        sizes = ", ".join(f"{c!r}: {n}" for c, n in zip(classes, counts, strict=True))
+        # .tolist() gives plain Python values: 3, not np.int64(3).
+        sizes = ", ".join(
+            f"{c!r}: {n}" for c, n in zip(classes.tolist(), counts.tolist(), strict=True)
+        )
+        small = [c for c, n in zip(classes.tolist(), counts.tolist(), strict=True) if n < 2]
+        reason = (
+            f"class {small[0]!r} has only 1 row" if len(small) == 1 else "some class is too small"
+        )
+        if len(small) > 1:
+            reason = f"classes {', '.join(map(repr, small))} have only 1 row each"
         raise DataError(
             f"--split {spec}: {source} {n_rows} rows with classes {{{sizes}}}, which cannot "
-            f"be split keeping their proportions ({err}); use random:{spec.size:g} or a "
+            f"be split keeping their proportions ({reason}); use random:{spec.size:g} or a "
             "larger test fraction."
         ) from err
     # Sorted, so that the rows keep the file's order in reports.
