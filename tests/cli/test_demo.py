@@ -20,12 +20,21 @@ def test_demo_trains_both_libraries_and_prints_the_comparison(tmp_path):
     assert 'id="training"' in html and "glassnet demo --seed 0 --max-iter 30" in html
 
 
-def test_every_command_has_help():
-    group = get_command(app)
+def _commands(group, path=()):
+    """Every command below ``group``, sub-groups (``glassnet compete ...``) included."""
     for name, command in group.commands.items():
-        assert command.help, f"command {name!r} has no help text"
-        result = runner.invoke(app, [name, "--help"])
-        assert result.exit_code == 0
+        yield (*path, name), command
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+
+
+def test_every_command_has_help():
+    commands = list(_commands(get_command(app)))
+    assert len(commands) >= 6
+    for path, command in commands:
+        assert command.help, f"command {' '.join(path)!r} has no help text"
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, result.output
         assert "Usage" in result.output
 
 
