@@ -4,6 +4,7 @@ import typer
 
 from glassnet.cli._args import MultiValueGroup
 from glassnet.cli.activations import activations
+from glassnet.cli.compete import app as compete_app
 from glassnet.cli.demo import demo
 from glassnet.cli.evaluate import evaluate
 from glassnet.cli.inspect_model import inspect_model
@@ -29,5 +30,6 @@ app.command()(activations)
 app.command()(predict)
 app.command()(evaluate)
 app.command(name="inspect")(inspect_model)
+app.add_typer(compete_app, name="compete")
 
 __all__ = ["app"]

@@ -28,6 +28,7 @@ MULTI_VALUE: dict[str, Callable[[str], bool]] = {
     "--hidden": _is_int,
     "--drop": _not_a_file,
     "--fill-missing": _not_a_file,
+    "--members": _not_a_file,
 }
 
 

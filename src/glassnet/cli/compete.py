@@ -1,0 +1,322 @@
+"""``glassnet compete``: run a class prediction competition, or take part in one.
+
+The instructor's commands (``init``, ``add-team``, ``reveal``, ``serve``) work on the
+database directly; the students' (``submit``, ``leaderboard``) talk to the server
+over HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.table import Table
+
+from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.compete.config import DEFAULT_DATABASE_URL, Settings
+from glassnet.workflow.data import DataError
+
+app = typer.Typer(
+    help="A leaderboard server for class prediction competitions.", no_args_is_help=True
+)
+
+DatabaseOption = typer.Option(
+    "--database",
+    help="Database URL (sqlite:///FILE or postgresql://USER@HOST/DB). Default: env "
+    f"GLASSNET_COMPETE_DATABASE_URL, else {DEFAULT_DATABASE_URL}.",
+)
+CompetitionOption = typer.Option(
+    "--competition", "-c", help="The competition (may be left out when there is only one)."
+)
+ServerOption = typer.Option("--server", help="The server's address, e.g. http://127.0.0.1:8000.")
+
+
+def _database(url: str | None) -> str:
+    return url or os.environ.get("GLASSNET_COMPETE_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def _engine(url: str | None) -> Any:
+    """Migrate the database (``alembic upgrade head``) and open it."""
+    from glassnet.compete.db import make_engine, upgrade
+
+    url = _database(url)
+    upgrade(url)
+    return make_engine(url)
+
+
+def _parse_baselines(specs: list[str]) -> dict[str, Path]:
+    baselines = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise ValueError(
+                f"--baseline {spec!r}: write NAME=MODEL, e.g. --baseline lazy=lazy.glassnet."
+            )
+        baselines[name.strip()] = Path(path.strip())
+    return baselines
+
+
+@app.command()
+def init(
+    name: Annotated[str, typer.Argument(help="The competition's name (in its URL: /c/NAME).")],
+    train: Annotated[Path, typer.Option(help="The training CSV file, labels included.")],
+    solution: Annotated[
+        Path,
+        typer.Option(
+            help="The hidden labels: ID and target columns, optionally Usage "
+            "(Public/Private); without --test, its other columns are the features."
+        ),
+    ],
+    id_column: Annotated[str, typer.Option(help="The ID column, e.g. PassengerId.")],
+    target: Annotated[str, typer.Option(help="The label column, e.g. Survived.")],
+    metric: Annotated[
+        str, typer.Option(help="accuracy, f1, balanced_accuracy, roc_auc or log_loss.")
+    ] = "accuracy",
+    test: Annotated[
+        Path | None, typer.Option(help="The test rows' features (e.g. Kaggle's test.csv).")
+    ] = None,
+    public_fraction: Annotated[
+        float, typer.Option(help="Share of test rows for the public board (no Usage column).")
+    ] = 0.3,
+    daily_limit: Annotated[int, typer.Option(help="Scored submissions per team per day.")] = 5,
+    invalid_limit: Annotated[
+        int, typer.Option(help="Refused files per team per day (they do not count above).")
+    ] = 50,
+    final_selections: Annotated[int, typer.Option(help="Finals a team may choose.")] = 2,
+    deadline: Annotated[
+        str | None, typer.Option(help="2026-12-01T18:00 (UTC unless a zone is given).")
+    ] = None,
+    scoring: Annotated[str, typer.Option(help="exact, or ladder (Blum & Hardt 2015).")] = "exact",
+    precision: Annotated[int, typer.Option(help="Decimals of the scores shown.")] = 5,
+    baseline: Annotated[
+        list[str] | None,
+        typer.Option(help="NAME=MODEL: a glassnet model file scored as a baseline."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the public/private draw.")] = 0,
+    out_dir: Annotated[
+        Path, typer.Option(help="Where train.csv, test.csv, sample_submission.csv go.")
+    ] = Path("."),
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Create a competition and write the files students get; print the instructor token."""
+    from glassnet.compete.create import CompetitionSpec, create_competition, parse_deadline
+    from glassnet.workflow.model_file import ModelFileError
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, DataError, ModelFileError, LookupError):
+        spec = CompetitionSpec(
+            name=name,
+            train=train,
+            solution=solution,
+            id_column=id_column,
+            target=target,
+            metric=metric,
+            test=test,
+            public_fraction=public_fraction,
+            daily_limit=daily_limit,
+            invalid_daily_limit=invalid_limit,
+            final_selections=final_selections,
+            deadline=parse_deadline(deadline),
+            scoring=scoring,
+            precision=precision,
+            seed=seed,
+            baselines=_parse_baselines(baseline or []),
+            out_dir=out_dir,
+        )
+        created = create_competition(_engine(database), spec)
+    output.result = {
+        "competition": name,
+        "instructor_token": created.instructor_token,
+        "files": [str(f) for f in created.files],
+        "public_rows": created.public_rows,
+        "private_rows": created.private_rows,
+        "baselines": created.baselines,
+    }
+    output.print(
+        f"Competition {name!r}: {created.public_rows} public and {created.private_rows} "
+        f"private test rows, metric {metric}."
+    )
+    output.print("Files for the students: " + ", ".join(str(f) for f in created.files))
+    for label, score in created.baselines.items():
+        output.print(f"Baseline {label}: public {metric} {round(score, precision)}")
+    output.print(
+        f"Instructor token (shown once, keep it): [bold]{created.instructor_token}[/bold]",
+        soft_wrap=True,
+    )
+    output.emit()
+
+
+@app.command("add-team")
+def add_team(
+    team: Annotated[str, typer.Argument(help="The team's name.")],
+    members: Annotated[
+        list[str] | None, typer.Option(help="Its members: --members Ada Bo.")
+    ] = None,
+    competition: Annotated[str | None, CompetitionOption] = None,
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Add a team and print its token, this once (it is stored hashed)."""
+    from glassnet.compete import crud
+    from glassnet.compete.db import session_scope
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, LookupError):
+        with session_scope(_engine(database)) as session:
+            found = crud.find_competition(session, competition)
+            _, token = crud.add_team(session, found, team, ", ".join(members or []))
+    output.result = {"competition": found.name, "team": team, "token": token}
+    output.print(
+        f"Team {team!r} of {found.name!r}. Its token (shown once): [bold]{token}[/bold]",
+        soft_wrap=True,
+    )
+    output.emit()
+
+
+@app.command()
+def reveal(
+    competition: Annotated[str | None, CompetitionOption] = None,
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Show the private scores and the shake-up now (the deadline does it by itself)."""
+    from glassnet.compete import crud
+    from glassnet.compete.db import session_scope
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, LookupError):
+        with session_scope(_engine(database)) as session:
+            found = crud.find_competition(session, competition)
+            found.revealed = True
+    output.result = {"competition": found.name, "revealed": True}
+    output.print(f"{found.name!r}: private scores are now on the leaderboard.")
+    output.emit()
+
+
+@app.command()
+def serve(
+    database: Annotated[str | None, DatabaseOption] = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0: every one).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the server (pages at /, API at /api, its description at /docs)."""
+    import uvicorn
+
+    from glassnet.compete.app import create_app
+
+    settings = Settings(database_url=_database(database))
+    typer.echo(f"glassnet compete: http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _only_competition(client: httpx.Client, name: str | None) -> str:
+    if name is not None:
+        return name
+    names = [c["name"] for c in _get(client, "/api/competitions")]
+    if len(names) != 1:
+        raise ValueError(f"Name the competition with --competition ({', '.join(names) or 'none'}).")
+    return names[0]
+
+
+def _get(client: httpx.Client, path: str) -> Any:
+    return _checked(client.get(path))
+
+
+def _checked(response: httpx.Response) -> Any:
+    """Return the JSON of a successful answer; raise the server's own sentence otherwise."""
+    if response.is_success:
+        return response.json()
+    try:
+        detail = response.json().get("detail", response.text)
+    except ValueError:
+        detail = response.text
+    raise ValueError(f"The server refused ({response.status_code}): {detail}")
+
+
+def _client(server: str) -> httpx.Client:
+    return httpx.Client(base_url=server.rstrip("/"), timeout=60)
+
+
+@app.command()
+def submit(
+    file: Annotated[Path, typer.Argument(help="The predictions CSV file.")],
+    server: Annotated[str, ServerOption],
+    token: Annotated[str, typer.Option(help="Your team's token.", envvar="GLASSNET_TOKEN")],
+    competition: Annotated[str | None, CompetitionOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Upload predictions to the server and print the public score."""
+    output = Output(json_mode, quiet)
+    with user_errors(output, httpx.HTTPError), _client(server) as client:
+        name = _only_competition(client, competition)
+        content = file.read_bytes()
+        result = _checked(
+            client.post(
+                f"/api/competitions/{name}/submissions",
+                files={"file": (file.name, content, "text/csv")},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        )
+    output.result = result
+    kept = "" if result["released"] else " (the Ladder kept your previous best)"
+    again = " The same file again: counted once." if result["duplicate"] else ""
+    output.print(
+        f"Submission {result['id']}: public score {result['public_score']}{kept}. "
+        f"{result['remaining_today']} left today.{again}"
+    )
+    output.emit()
+
+
+@app.command()
+def leaderboard(
+    server: Annotated[str, ServerOption],
+    competition: Annotated[str | None, CompetitionOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Print the leaderboard."""
+    output = Output(json_mode, quiet)
+    with user_errors(output, httpx.HTTPError), _client(server) as client:
+        name = _only_competition(client, competition)
+        board = _get(client, f"/api/competitions/{name}/leaderboard")
+    output.result = board
+    output.print(_board_table(board))
+    output.emit()
+
+
+def _board_table(board: dict) -> Table:
+    table = Table(title=f"{board['competition']}: {board['metric']}")
+    columns = ["#", "team", "public"]
+    if board["revealed"]:
+        columns += ["private", "private #", "shake-up"]
+    for column in [*columns, "entries"]:
+        table.add_column(column, justify="left" if column == "team" else "right")
+    for row in board["rows"]:
+        cells = [
+            _blank(row["rank"]),
+            row["team"] + (" (baseline)" if row["baseline"] else ""),
+            str(row["public_score"]),
+        ]
+        if board["revealed"]:
+            shake = row["shake_up"]
+            cells += [
+                _blank(row["private_score"]),
+                _blank(row["private_rank"]),
+                f"{shake:+d}" if shake else "",
+            ]
+        table.add_row(*cells, str(row["entries"]))
+    return table
+
+
+def _blank(value: object) -> str:
+    return "" if value is None else str(value)

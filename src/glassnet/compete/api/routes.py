@@ -1,0 +1,159 @@
+"""The REST API (JSON). Tokens come as ``Authorization: Bearer TOKEN``."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
+from sqlalchemy import select
+
+from glassnet.compete import crud
+from glassnet.compete.api import service
+from glassnet.compete.db import SessionDep
+from glassnet.compete.models import Competition
+from glassnet.compete.schemas import (
+    CompetitionInfo,
+    Health,
+    Leaderboard,
+    NewTeam,
+    NewTeamToken,
+    Revealed,
+    Selection,
+    SubmissionOut,
+    SubmitResult,
+    TeamView,
+)
+
+router = APIRouter(prefix="/api")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@router.get("/health")
+def health() -> Health:
+    """Answer ``{"status": "ok"}`` while the server runs."""
+    return Health()
+
+
+@router.get("/competitions")
+def competitions(request: Request, session: SessionDep) -> list[CompetitionInfo]:
+    """List the competitions."""
+    found = session.scalars(select(Competition).order_by(Competition.name)).all()
+    return [service.competition_info(c, service.solution_for(request, session, c)) for c in found]
+
+
+@router.get("/competitions/{name}")
+def competition(name: str, request: Request, session: SessionDep) -> CompetitionInfo:
+    """Describe a competition: metric, expected header, labels, limits, deadline."""
+    found = service.get_competition(session, name)
+    return service.competition_info(found, service.solution_for(request, session, found))
+
+
+@router.get("/competitions/{name}/leaderboard")
+def leaderboard(name: str, session: SessionDep) -> Leaderboard:
+    """Show the leaderboard: public scores; private scores and ranks once revealed."""
+    return service.leaderboard(session, service.get_competition(session, name))
+
+
+@router.get("/competitions/{name}/leaderboard.csv", response_class=Response)
+def leaderboard_csv(name: str, session: SessionDep) -> Response:
+    """Export the leaderboard as CSV (cells a spreadsheet would run as formulas are quoted)."""
+    board = service.leaderboard(session, service.get_competition(session, name))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    fields = ["rank", "team", "public_score", "private_score", "private_rank", "baseline"]
+    writer.writerow(fields)
+    for row in board.rows:
+        values = row.model_dump()
+        writer.writerow([safe_cell(values[f]) for f in fields])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{board.competition}.csv"'},
+    )
+
+
+def safe_cell(value: object) -> str:
+    """Write a value for a CSV export; text a spreadsheet would run gets a leading ``'``."""
+    text = "" if value is None else str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+@router.post("/competitions/{name}/submissions", status_code=201)
+def submit(name: str, file: UploadFile, request: Request, session: SessionDep) -> SubmitResult:
+    """Upload a submission CSV (team token): scored at once, or refused with the reason."""
+    found = service.get_competition(session, name)
+    team = service.require_team(session, found, service.bearer_token(request))
+    content = read_upload(file, request.app.state.settings.max_upload_bytes)
+    return service.submit(request, session, found, team, content, file.filename or "upload.csv")
+
+
+def read_upload(file: UploadFile, limit: int) -> bytes:
+    """Read an upload, answering 413 as soon as it is larger than `limit` bytes."""
+    # A plain def route runs in the thread pool: the database waits never block the loop.
+    content = file.file.read(limit + 1)
+    if len(content) > limit:
+        raise HTTPException(
+            413,
+            f"The file is too large: more than {limit:,} bytes, the limit. A submission "
+            "holds only the ID and prediction columns.",
+        )
+    return content
+
+
+@router.get("/competitions/{name}/team")
+def team(name: str, request: Request, session: SessionDep) -> TeamView:
+    """Show the team's submissions and what it has left today (team token)."""
+    found = service.get_competition(session, name)
+    member = service.require_team(session, found, service.bearer_token(request))
+    return service.team_view(session, found, member)
+
+
+@router.post("/competitions/{name}/submissions/{submission_id}/select")
+def select_final(
+    name: str,
+    submission_id: int,
+    request: Request,
+    session: SessionDep,
+    selection: Selection | None = None,
+) -> SubmissionOut:
+    """Choose a submission as one of the team's finals, or unchoose it (team token)."""
+    found = service.get_competition(session, name)
+    member = service.require_team(session, found, service.bearer_token(request))
+    if crud.is_closed(found):
+        raise HTTPException(409, "The competition is closed: finals can no longer change.")
+    try:
+        chosen = crud.set_selected(
+            session, found, member, submission_id, (selection or Selection()).selected
+        )
+    except LookupError as err:
+        raise HTTPException(404, str(err)) from None
+    except ValueError as err:
+        raise HTTPException(409, str(err)) from None
+    return service.submission_out(found, chosen)
+
+
+@router.post("/competitions/{name}/teams", status_code=201)
+def add_team(name: str, new: NewTeam, request: Request, session: SessionDep) -> NewTeamToken:
+    """Add a team (instructor token); its token is in the answer, this once."""
+    found = service.get_competition(session, name)
+    service.require_instructor(found, service.bearer_token(request))
+    try:
+        created, token = crud.add_team(session, found, new.name, ", ".join(new.members))
+    except ValueError as err:
+        raise HTTPException(409, str(err)) from None
+    session.commit()
+    return NewTeamToken(team=created.name, token=token or "")
+
+
+@router.post("/competitions/{name}/reveal")
+def reveal(name: str, request: Request, session: SessionDep) -> Revealed:
+    """Show the private scores now, before the deadline (instructor token)."""
+    found = service.get_competition(session, name)
+    service.require_instructor(found, service.bearer_token(request))
+    found.revealed = True
+    session.commit()
+    return Revealed(revealed=True)

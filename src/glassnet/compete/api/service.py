@@ -1,0 +1,192 @@
+"""What the routes and the pages share: lookups, token checks and the documents they show.
+
+Every document a route returns is built here from the tables, with private scores
+only when the competition is revealed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from glassnet.compete import crud
+from glassnet.compete.models import Competition, Submission, Team
+from glassnet.compete.schemas import (
+    CompetitionInfo,
+    Leaderboard,
+    LeaderboardRow,
+    SubmissionOut,
+    SubmitResult,
+    TeamView,
+)
+from glassnet.compete.submission_file import FileSpec, SubmissionError, read_submission
+
+
+def bearer_token(request: Request) -> str | None:
+    """Return the token of an ``Authorization: Bearer TOKEN`` header, if any."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def get_competition(session: Session, name: str) -> Competition:
+    """Find a competition or answer 404."""
+    competition = session.scalar(select(Competition).where(Competition.name == name))
+    if competition is None:
+        raise HTTPException(404, f"There is no competition named {name[:100]!r}.")
+    return competition
+
+
+def require_team(session: Session, competition: Competition, token: str | None) -> Team:
+    """Return the team whose token this is, or answer 401."""
+    team = crud.team_for_token(session, competition, token)
+    if team is None:
+        raise HTTPException(
+            401,
+            "This needs your team's token (Authorization: Bearer TOKEN); "
+            "the one given is missing or unknown. Ask your instructor for it.",
+        )
+    return team
+
+
+def require_instructor(competition: Competition, token: str | None) -> None:
+    """Answer 401 unless the token is the competition's instructor token."""
+    if not crud.token_matches(token, competition.instructor_token_hash):
+        raise HTTPException(401, "This needs the instructor token (Authorization: Bearer TOKEN).")
+
+
+def solution_for(request: Request, session: Session, competition: Competition) -> crud.Solution:
+    """Return the solution, read once and kept in memory (it never changes)."""
+    cache: dict[int, crud.Solution] = request.app.state.solutions
+    if competition.id not in cache:
+        cache[competition.id] = crud.load_solution(session, competition)
+    return cache[competition.id]
+
+
+def file_spec(request: Request, competition: Competition, solution: crud.Solution) -> FileSpec:
+    """Describe what a submission file must look like."""
+    return FileSpec(
+        id_column=competition.id_column,
+        target=competition.target,
+        ids=solution.ids,
+        classes=solution.classes,
+        wants=solution.metric.wants,
+        positive_label=competition.positive_label,
+        max_bytes=request.app.state.settings.max_upload_bytes,
+    )
+
+
+def competition_info(competition: Competition, solution: crud.Solution) -> CompetitionInfo:
+    """Collect the public facts of a competition."""
+    return CompetitionInfo(
+        name=competition.name,
+        metric=competition.metric,
+        greater_is_better=solution.metric.greater_is_better,
+        wants=solution.metric.wants,
+        id_column=competition.id_column,
+        target=competition.target,
+        expected_header=f"{competition.id_column},{competition.target}",
+        labels=solution.classes,
+        positive_label=competition.positive_label,
+        test_rows=len(solution.ids),
+        daily_limit=competition.daily_limit,
+        final_selections=competition.final_selections,
+        deadline=competition.deadline,
+        scoring=competition.scoring,
+        precision=competition.precision,
+        revealed=crud.is_revealed(competition),
+        closed=crud.is_closed(competition),
+    )
+
+
+def leaderboard(session: Session, competition: Competition) -> Leaderboard:
+    """Build the board, rounded to the competition's precision."""
+    revealed = crud.is_revealed(competition)
+    digits = competition.precision
+    rows = []
+    for row in crud.leaderboard(session, competition):
+        shown = LeaderboardRow(
+            rank=row.rank,
+            team=row.team,
+            public_score=round(row.public_score, digits),
+            baseline=row.baseline,
+            entries=row.entries,
+        )
+        if revealed and row.private_score is not None:
+            shown.private_score = round(row.private_score, digits)
+            shown.private_rank = row.private_rank
+            if row.rank is not None and row.private_rank is not None:
+                shown.shake_up = row.rank - row.private_rank
+        rows.append(shown)
+    metric = crud.get_metric(competition.metric)
+    return Leaderboard(
+        competition=competition.name,
+        metric=competition.metric,
+        greater_is_better=metric.greater_is_better,
+        revealed=revealed,
+        rows=rows,
+    )
+
+
+def submission_out(competition: Competition, submission: Submission) -> SubmissionOut:
+    """Show one submission as its team may see it."""
+    digits = competition.precision
+    revealed = crud.is_revealed(competition)
+    return SubmissionOut(
+        id=submission.id,
+        created_at=submission.created_at,
+        filename=submission.filename,
+        public_score=round(submission.public_shown, digits),
+        released=submission.released,
+        private_score=round(submission.private_score, digits) if revealed else None,
+        selected=submission.selected,
+    )
+
+
+def team_view(session: Session, competition: Competition, team: Team) -> TeamView:
+    """Build a team's view: submissions, what is left today."""
+    used = crud.used_today(session, team)
+    return TeamView(
+        team=team.name,
+        members=team.members,
+        remaining_today=max(competition.daily_limit - used, 0),
+        daily_limit=competition.daily_limit,
+        final_selections=competition.final_selections,
+        submissions=[submission_out(competition, s) for s in crud.team_submissions(session, team)],
+    )
+
+
+def submit(
+    request: Request,
+    session: Session,
+    competition: Competition,
+    team: Team,
+    content: bytes,
+    filename: str,
+) -> SubmitResult:
+    """Check, score and store an upload (HTTP errors for every refusal)."""
+    if crud.is_closed(competition):
+        raise HTTPException(409, "The competition is closed: its deadline has passed.")
+    solution = solution_for(request, session, competition)
+    try:
+        predictions = read_submission(content, file_spec(request, competition, solution))
+    except SubmissionError as err:
+        try:
+            crud.record_invalid(session, competition, team)
+        except crud.LimitReached as limit:
+            raise HTTPException(429, str(limit)) from None
+        raise HTTPException(err.status, str(err)) from None
+    window = request.app.state.settings.duplicate_window_seconds
+    digest = hashlib.sha256(content).hexdigest()
+    try:
+        accepted = crud.record_submission(
+            session, competition, team, solution, predictions, digest, filename, window
+        )
+    except crud.LimitReached as limit:
+        raise HTTPException(429, str(limit)) from None
+    out = submission_out(competition, accepted.submission)
+    return SubmitResult(
+        **out.model_dump(), duplicate=accepted.duplicate, remaining_today=accepted.remaining_today
+    )

@@ -1,0 +1,85 @@
+"""The FastAPI application: ``create_app(settings)``; the engine is built in its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from glassnet.compete.api import pages, routes
+from glassnet.compete.config import Settings
+from glassnet.compete.db import make_engine, upgrade
+
+TEMPLATES = Path(__file__).with_name("templates")
+# Room for the multipart envelope around a file of max_upload_bytes.
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the competition server.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Database URL and limits; by default read from GLASSNET_COMPETE_* variables.
+
+    Returns
+    -------
+    fastapi.FastAPI
+        The app; its lifespan migrates the database and opens the engine.
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(upgrade, settings.database_url)
+        engine = make_engine(settings.database_url, settings.sqlite_busy_timeout_ms)
+        app.state.sessionmaker = sessionmaker(engine, class_=Session, expire_on_commit=False)
+        app.state.solutions = {}
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    # FastAPI's own /docs page loads Swagger UI from a CDN; ours is served from here.
+    app = FastAPI(
+        title="glassnet compete",
+        summary="A leaderboard server for class prediction competitions.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
+    app.middleware("http")(_limit_body(settings.max_upload_bytes + _MULTIPART_OVERHEAD))
+    app.include_router(routes.router)
+    app.include_router(pages.router)
+    return app
+
+
+def _limit_body(
+    limit: int,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    """Refuse, before reading it, a request body announced larger than `limit` bytes."""
+
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            return JSONResponse(
+                {
+                    "detail": f"The upload is too large: {int(length):,} bytes; the limit is "
+                    f"about {limit:,}."
+                },
+                status_code=413,
+            )
+        return await call_next(request)
+
+    return middleware

@@ -1,0 +1,53 @@
+"""The server's settings: one pydantic-settings class, read from GLASSNET_COMPETE_* variables."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///glassnet-compete.db"
+
+
+class Settings(BaseSettings):
+    """Settings of ``glassnet compete``.
+
+    Every field can be set by an environment variable named after it with the prefix
+    ``GLASSNET_COMPETE_`` (``GLASSNET_COMPETE_DATABASE_URL=postgresql://...``).
+
+    Attributes
+    ----------
+    database_url : str
+        SQLAlchemy URL; ``postgresql://`` is read as ``postgresql+psycopg://``.
+    max_upload_bytes : int
+        Larger uploads are refused with 413.
+    duplicate_window_seconds : float
+        The same file from the same team within this window is one submission
+        (a double-click), returned again.
+    sqlite_busy_timeout_ms : int
+        How long a SQLite writer waits for another one before giving up.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="GLASSNET_COMPETE_")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    max_upload_bytes: int = 5_000_000
+    duplicate_window_seconds: float = 30.0
+    sqlite_busy_timeout_ms: int = 30_000
+
+
+def normalise_database_url(url: str) -> str:
+    """Map ``postgresql://`` and ``postgres://`` to SQLAlchemy's psycopg 3 driver.
+
+    Parameters
+    ----------
+    url : str
+        A database URL as an instructor would write it.
+
+    Returns
+    -------
+    str
+        The URL SQLAlchemy should be given.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,439 @@
+"""Queries: competitions, tokens, submissions under the daily limit, the leaderboard.
+
+The daily limit is enforced by the database: the team's counter row for the day is
+locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
+holds the write lock), then raised by a conditional ``UPDATE ... WHERE used <
+limit``. Two parallel requests of one team therefore run one after the other, and
+the second sees the first's submission (a double-click returns it) and its count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from glassnet.compete.db import begin_write
+from glassnet.compete.models import Competition, DailyCount, SolutionRow, Submission, Team
+from glassnet.compete.scoring import Metric, get_metric, ladder_threshold
+
+
+class LimitReached(Exception):
+    """The team has used today's submissions (or refused files)."""
+
+
+def now() -> datetime:
+    """Return the current time, in UTC."""
+    return datetime.now(UTC)
+
+
+def new_token() -> str:
+    """Draw a fresh secret token (shown once, stored as its hash)."""
+    return secrets.token_urlsafe(24)
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a token: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_matches(token: str | None, stored_hash: str | None) -> bool:
+    """Compare a token with a stored hash in constant time."""
+    if not token or not stored_hash:
+        return False
+    return hmac.compare_digest(hash_token(token), stored_hash)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The hidden labels of a competition, in memory, for scoring only."""
+
+    ids: list[str]
+    labels: np.ndarray  # (n_rows,) of str
+    public: np.ndarray  # (n_rows,) of bool
+    classes: list[str]
+    positive_label: str
+    metric: Metric
+
+    def score(self, predictions: np.ndarray) -> tuple[float, float]:
+        """Score predictions (in solution order) on the public and the private rows."""
+        parts = (self.public, ~self.public)
+        return tuple(
+            self.metric.score(self.labels[rows], predictions[rows], self.positive_label)
+            for rows in parts
+        )  # type: ignore[return-value]
+
+
+def load_solution(session: Session, competition: Competition) -> Solution:
+    """Read a competition's solution rows."""
+    rows = session.scalars(
+        select(SolutionRow)
+        .where(SolutionRow.competition_id == competition.id)
+        .order_by(SolutionRow.position)
+    ).all()
+    return Solution(
+        ids=[row.row_id for row in rows],
+        labels=np.array([row.label for row in rows], dtype=object),
+        public=np.array([row.public for row in rows], dtype=bool),
+        classes=json.loads(competition.classes),
+        positive_label=competition.positive_label,
+        metric=get_metric(competition.metric),
+    )
+
+
+def find_competition(session: Session, name: str | None) -> Competition:
+    """Find a competition by name; without a name, the only one in the database.
+
+    Raises
+    ------
+    LookupError
+        When there is no such competition, or several and no name.
+    """
+    if name is not None:
+        found = session.scalar(select(Competition).where(Competition.name == name))
+        if found is None:
+            raise LookupError(f"There is no competition named {name!r}.")
+        return found
+    names = session.scalars(select(Competition.name).order_by(Competition.name)).all()
+    if len(names) != 1:
+        listed = ", ".join(names) if names else "none yet; create one with glassnet compete init"
+        raise LookupError(f"Name the competition with --competition ({listed}).")
+    return find_competition(session, names[0])
+
+
+def add_team(
+    session: Session, competition: Competition, name: str, members: str = "", baseline: bool = False
+) -> tuple[Team, str | None]:
+    """Add a team; return it and its token (shown once), or no token for a baseline."""
+    taken = session.scalar(
+        select(Team.id).where(Team.competition_id == competition.id, Team.name == name)
+    )
+    if taken is not None:
+        raise ValueError(f"A team named {name!r} already exists in {competition.name!r}.")
+    token = None if baseline else new_token()
+    team = Team(
+        competition_id=competition.id,
+        name=name,
+        members=members,
+        token_hash=hash_token(token) if token else None,
+        baseline=baseline,
+    )
+    session.add(team)
+    session.flush()
+    return team, token
+
+
+def team_for_token(session: Session, competition: Competition, token: str | None) -> Team | None:
+    """Find the team a token belongs to, or None."""
+    if not token:
+        return None
+    team = session.scalar(
+        select(Team).where(
+            Team.competition_id == competition.id, Team.token_hash == hash_token(token)
+        )
+    )
+    # The lookup is by hash; compare again in constant time all the same.
+    return team if team is not None and token_matches(token, team.token_hash) else None
+
+
+def is_revealed(competition: Competition, at: datetime | None = None) -> bool:
+    """Whether private scores may be shown: after the deadline or an instructor's reveal."""
+    if competition.revealed:
+        return True
+    return competition.deadline is not None and (at or now()) >= competition.deadline
+
+
+def is_closed(competition: Competition, at: datetime | None = None) -> bool:
+    """Whether the competition takes no more submissions."""
+    return is_revealed(competition, at)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The outcome of a submission: the stored row, whether it was a repeat, what is left."""
+
+    submission: Submission
+    duplicate: bool
+    remaining_today: int
+
+
+def _lock_counter(session: Session, team: Team, day: str) -> DailyCount:
+    """Create the team's counter row for `day` if needed, and lock it."""
+    dialect = session.get_bind().dialect.name
+    values = {"team_id": team.id, "day": day, "used": 0, "invalid": 0}
+    if dialect == "postgresql":
+        statement = pg_insert(DailyCount).values(values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite_insert(DailyCount).values(values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        statement = insert(DailyCount).values(values)
+    session.execute(statement)
+    return session.scalars(
+        select(DailyCount)
+        .where(DailyCount.team_id == team.id, DailyCount.day == day)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _take_one(session: Session, team: Team, day: str, column: str, limit: int) -> bool:
+    """Raise the day's `column` count by one if it is below `limit`, atomically."""
+    counter = getattr(DailyCount, column)
+    result = session.execute(
+        update(DailyCount)
+        .where(DailyCount.team_id == team.id, DailyCount.day == day, counter < limit)
+        .values({column: counter + 1})
+    )
+    return result.rowcount == 1
+
+
+def record_submission(
+    session: Session,
+    competition: Competition,
+    team: Team,
+    solution: Solution,
+    predictions: np.ndarray,
+    content_hash: str,
+    filename: str,
+    window_seconds: float,
+) -> Accepted:
+    """Store a scored submission within the team's daily limit, in one transaction.
+
+    A file with the same content hash as one the team sent in the last
+    `window_seconds` is the same submission (a double-click): it is returned again and
+    not counted.
+
+    Raises
+    ------
+    LimitReached
+        When the team has used today's submissions.
+    """
+    at = now()
+    day = at.date().isoformat()
+    begin_write(session)
+    counter = _lock_counter(session, team, day)
+    repeat = session.scalars(
+        select(Submission)
+        .where(
+            Submission.team_id == team.id,
+            Submission.content_hash == content_hash,
+            Submission.created_at >= at - timedelta(seconds=window_seconds),
+        )
+        .order_by(Submission.id.desc())
+        .limit(1)
+    ).first()
+    if repeat is not None:
+        session.rollback()
+        return Accepted(repeat, True, max(competition.daily_limit - counter.used, 0))
+    used = counter.used
+    if not _take_one(session, team, day, "used", competition.daily_limit):
+        session.rollback()
+        raise LimitReached(_limit_message(competition.daily_limit, "submissions"))
+    public, private = solution.score(predictions)
+    shown, released = _public_release(session, competition, team, solution, predictions, public)
+    submission = Submission(
+        competition_id=competition.id,
+        team_id=team.id,
+        created_at=at,
+        filename=filename[:255],
+        content_hash=content_hash,
+        public_score=public,
+        public_shown=shown,
+        private_score=private,
+        released=released,
+        predictions=json.dumps(predictions.tolist()),
+        selected=False,
+    )
+    session.add(submission)
+    session.commit()
+    return Accepted(submission, False, competition.daily_limit - used - 1)
+
+
+def record_invalid(session: Session, competition: Competition, team: Team) -> None:
+    """Count a refused file against the (larger) daily limit of refused files.
+
+    Raises
+    ------
+    LimitReached
+        When the team has sent too many refused files today.
+    """
+    day = now().date().isoformat()
+    begin_write(session)
+    _lock_counter(session, team, day)
+    allowed = _take_one(session, team, day, "invalid", competition.invalid_daily_limit)
+    session.commit()
+    if not allowed:
+        raise LimitReached(_limit_message(competition.invalid_daily_limit, "refused files"))
+
+
+def _limit_message(limit: int, what: str) -> str:
+    tomorrow = (now() + timedelta(days=1)).date().isoformat()
+    return (
+        f"Your team has used today's {limit} {what}; the count starts again at midnight "
+        f"UTC ({tomorrow} 00:00)."
+    )
+
+
+def _public_release(
+    session: Session,
+    competition: Competition,
+    team: Team,
+    solution: Solution,
+    predictions: np.ndarray,
+    public: float,
+) -> tuple[float, bool]:
+    """Decide the public score to show, and whether it is released (always, unless Ladder)."""
+    if competition.scoring != "ladder":
+        return public, True
+    best = session.scalars(
+        select(Submission)
+        .where(Submission.team_id == team.id, Submission.released)
+        .order_by(Submission.id.desc())
+        .limit(1)
+    ).first()
+    if best is None:
+        return public, True
+    rows = solution.public
+    threshold = ladder_threshold(
+        solution.metric,
+        solution.labels[rows],
+        predictions[rows],
+        np.array(json.loads(best.predictions), dtype=predictions.dtype)[rows],
+        solution.positive_label,
+    )
+    if solution.metric.better(public, best.public_shown) > threshold:
+        return public, True
+    return best.public_shown, False
+
+
+@dataclass
+class BoardRow:
+    """One team's line of the leaderboard (private fields None until the reveal)."""
+
+    team: str
+    baseline: bool
+    entries: int
+    public_score: float
+    reached_at: datetime
+    rank: int | None = None
+    private_score: float | None = None
+    private_rank: int | None = None
+
+
+def leaderboard(session: Session, competition: Competition) -> list[BoardRow]:
+    """Rank each team by its best shown public score; private parts once revealed."""
+    metric = get_metric(competition.metric)
+    teams = {
+        team.id: team
+        for team in session.scalars(select(Team).where(Team.competition_id == competition.id))
+    }
+    by_team: dict[int, list[Submission]] = {}
+    for submission in session.scalars(
+        select(Submission)
+        .where(Submission.competition_id == competition.id)
+        .order_by(Submission.id)
+    ):
+        by_team.setdefault(submission.team_id, []).append(submission)
+    sign = -1.0 if metric.greater_is_better else 1.0
+    rows = []
+    for team_id, submissions in by_team.items():
+        best = min(submissions, key=lambda s: (sign * s.public_shown, s.id))
+        row = BoardRow(
+            teams[team_id].name,
+            teams[team_id].baseline,
+            len(submissions),
+            best.public_shown,
+            best.created_at,
+        )
+        if is_revealed(competition):
+            finals = final_submissions(submissions, competition.final_selections, sign)
+            row.private_score = min(sign * s.private_score for s in finals) * sign
+        rows.append(row)
+    rows.sort(key=lambda r: (sign * r.public_score, r.reached_at))
+    _rank(rows, lambda r: r.public_score, "rank")
+    if is_revealed(competition):
+        _rank(
+            sorted(rows, key=lambda r: (sign * r.private_score, r.reached_at)),
+            lambda r: r.private_score,
+            "private_rank",
+        )
+    return rows
+
+
+def final_submissions(submissions: list[Submission], count: int, sign: float) -> list[Submission]:
+    """Return the team's chosen finals, or else its `count` best public scores."""
+    chosen = [s for s in submissions if s.selected]
+    if chosen:
+        return chosen
+    return sorted(submissions, key=lambda s: (sign * s.public_score, s.id))[:count]
+
+
+def _rank(rows: list[BoardRow], key: Callable[[BoardRow], object], field: str) -> None:
+    """Give the teams ranks in order (baselines none); equal scores share a rank."""
+    position, previous, rank = 0, None, 0
+    for row in rows:
+        if row.baseline:
+            continue
+        position += 1
+        if key(row) != previous:
+            rank, previous = position, key(row)
+        setattr(row, field, rank)
+
+
+def team_submissions(session: Session, team: Team) -> list[Submission]:
+    """List a team's submissions, newest first."""
+    return list(
+        session.scalars(
+            select(Submission).where(Submission.team_id == team.id).order_by(Submission.id.desc())
+        )
+    )
+
+
+def used_today(session: Session, team: Team) -> int:
+    """How many submissions the team has made today (UTC)."""
+    used = session.scalar(
+        select(DailyCount.used).where(
+            DailyCount.team_id == team.id, DailyCount.day == now().date().isoformat()
+        )
+    )
+    return used or 0
+
+
+def set_selected(
+    session: Session, competition: Competition, team: Team, submission_id: int, selected: bool
+) -> Submission:
+    """Choose (or unchoose) a final submission, at most ``final_selections`` of them.
+
+    Raises
+    ------
+    LookupError
+        When the submission is not the team's.
+    ValueError
+        When the team has already chosen as many as allowed.
+    """
+    begin_write(session)
+    submission = session.get(Submission, submission_id, with_for_update=True)
+    if submission is None or submission.team_id != team.id:
+        raise LookupError(f"Your team has no submission {submission_id}.")
+    if selected and not submission.selected:
+        chosen = session.scalar(
+            select(func.count()).where(Submission.team_id == team.id, Submission.selected)
+        )
+        if chosen >= competition.final_selections:
+            raise ValueError(
+                f"Your team has already chosen {chosen} final submissions, the most allowed; "
+                "unselect one first."
+            )
+    submission.selected = selected
+    session.commit()
+    return submission

@@ -1,0 +1,281 @@
+"""A real competition server for the tests: ``python -m glassnet compete serve`` on loopback.
+
+Fixtures
+--------
+backend
+    "sqlite", and also "postgresql" when env DATABASE_URL is set: every test that uses
+    `live_server` or `live_server_factory` runs on each.
+live_server
+    A started server of a generated competition (418 test rows, accuracy, daily limit
+    5, teams "alpha", "beta", "gamma"): ``.url``, ``.database_url``,
+    ``.instructor_token``, ``.team_tokens`` (name -> token), ``.token`` (alpha's),
+    ``.competition``, ``.files`` (train/test/sample paths), ``.solution`` (the hidden
+    labels, for assertions), ``.stop()``, ``.kill()`` (SIGKILL), ``.restart()``,
+    ``.client(token=None)`` (an httpx.Client with the Bearer header).
+live_server_factory
+    ``live_server_factory(rows=1000, teams=50, daily_limit=10, metric="roc_auc",
+    scoring="ladder", deadline=..., titanic=True, env={...})`` for other settings.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import make_url
+
+from glassnet.compete import crud
+from glassnet.compete.create import CompetitionSpec, create_competition
+from glassnet.compete.db import make_engine, session_scope, upgrade
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = (REPO_ROOT / "../shared/data").resolve()
+TITANIC_TRAIN = SHARED_DATA / "titanic_train.csv"
+TITANIC_TEST = SHARED_DATA / "titanic_test.csv"
+TITANIC_LABELS = SHARED_DATA / "titanic_test_labels_derived.csv"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
+
+
+def need_titanic() -> None:
+    """Skip the test, saying why, when the course's Titanic files are not beside the repo."""
+    for path in (TITANIC_TRAIN, TITANIC_TEST, TITANIC_LABELS):
+        if not path.is_file():
+            pytest.skip(f"course data not found: {path} does not exist")
+
+
+def generated_competition(folder: Path, rows: int = 418, seed: int = 0) -> dict[str, Path]:
+    """Write a train file, test features and a hidden solution (labels 0/1, about 40 % 1s)."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def table(n: int, first_id: int) -> pd.DataFrame:
+        x = rng.normal(size=(n, 2))
+        y = (x[:, 0] + 0.5 * rng.normal(size=n) > 0.25).astype(int)
+        return pd.DataFrame(
+            {"Id": np.arange(first_id, first_id + n), "x1": x[:, 0], "x2": x[:, 1], "Label": y}
+        )
+
+    train, test = table(600, 1), table(rows, 10_001)
+    paths = {
+        "train": folder / "train_in.csv",
+        "test": folder / "test_in.csv",
+        "solution": folder / "solution.csv",
+    }
+    train.to_csv(paths["train"], index=False)
+    test.drop(columns="Label").to_csv(paths["test"], index=False)
+    test[["Id", "Label"]].to_csv(paths["solution"], index=False)
+    return paths
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on, on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A ``glassnet compete serve`` subprocess and what the tests need to talk to it."""
+
+    database_url: str
+    competition: str
+    instructor_token: str
+    team_tokens: dict[str, str]
+    files: dict[str, Path]
+    solution: pd.DataFrame
+    log: Path
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def token(self) -> str:
+        return next(iter(self.team_tokens.values()))
+
+    def start(self, timeout: float = 30.0) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "glassnet",
+            "compete",
+            "serve",
+            "--database",
+            self.database_url,
+            "--port",
+            str(self.port),
+        ]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env}
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited:\n{self.log.read_text()}")
+            try:
+                if httpx.get(self.url + "/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the server did not answer in {timeout} s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        """Stop the server as Ctrl-C would (SIGINT), and wait for it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        """Kill the server with SIGKILL (kill -9), mid-whatever it was doing."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A fresh database on the DATABASE_URL server for this test session, dropped after."""
+    import psycopg
+
+    admin = make_url(os.environ["DATABASE_URL"])
+    name = f"glassnet_test_{uuid.uuid4().hex[:10]}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _fresh_postgres(url: str) -> str:
+    """A new, empty schema of the session's database, as the URL's search path.
+
+    Each server gets its own schema, so several servers of one test never share tables.
+    """
+    import psycopg
+
+    schema = f"s_{uuid.uuid4().hex[:12]}"
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    query = {"options": f"-csearch_path={schema}"}
+    return make_url(url).update_query_dict(query).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def new_database_url(backend, tmp_path, request):
+    """A function returning the URL of a new, empty database of the backend under test."""
+    count = iter(range(1000))
+
+    def new() -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path / f'compete{next(count)}.db'}"
+        return _fresh_postgres(request.getfixturevalue("postgres_database"))
+
+    return new
+
+
+@pytest.fixture
+def live_server_factory(new_database_url, tmp_path):
+    """Start servers of competitions made to order; all are stopped after the test."""
+    servers: list[LiveServer] = []
+
+    def factory(
+        rows: int = 418,
+        teams: int | list[str] = ("alpha", "beta", "gamma"),
+        titanic: bool = False,
+        env: dict[str, str] | None = None,
+        start: bool = True,
+        **options,
+    ) -> LiveServer:
+        folder = tmp_path / f"server{len(servers)}"
+        url = new_database_url()
+        spec = _spec(folder, rows, titanic, options)
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            created = create_competition(engine, spec)
+            names = [f"team{k:02d}" for k in range(teams)] if isinstance(teams, int) else teams
+            tokens = _add_teams(engine, spec.name, names)
+        finally:
+            engine.dispose()
+        solution = pd.read_csv(spec.solution, dtype=str)
+        files = dict(zip(["train", "test", "sample"], created.files, strict=True))
+        server = LiveServer(
+            url,
+            spec.name,
+            created.instructor_token,
+            tokens,
+            files,
+            solution,
+            log=folder / "server.log",
+            env=env or {},
+        )
+        servers.append(server)
+        if start:
+            server.start()
+        return server
+
+    yield factory
+    for server in servers:
+        server.stop()
+
+
+def _spec(folder: Path, rows: int, titanic: bool, options: dict) -> CompetitionSpec:
+    if titanic:
+        need_titanic()
+        paths = {"train": TITANIC_TRAIN, "test": TITANIC_TEST, "solution": TITANIC_LABELS}
+        columns = {"id_column": "PassengerId", "target": "Survived"}
+    else:
+        paths = generated_competition(folder / "instructor", rows)
+        columns = {"id_column": "Id", "target": "Label"}
+    options = {"name": "titanic" if titanic else "demo", **columns, **options}
+    return CompetitionSpec(**options, **paths, out_dir=folder / "students")
+
+
+def _add_teams(engine, competition: str, names: list[str]) -> dict[str, str]:
+    tokens = {}
+    with session_scope(engine) as session:
+        found = crud.find_competition(session, competition)
+        for name in names:
+            _, tokens[name] = crud.add_team(session, found, name)
+    return tokens
+
+
+@pytest.fixture
+def live_server(live_server_factory):
+    """A started server of the default generated competition (see the module docstring)."""
+    return live_server_factory()
