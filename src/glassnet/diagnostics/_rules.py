@@ -389,6 +389,8 @@ def no_learning(ctx: Context) -> list[Finding]:
 
 
 def overfitting(ctx: Context) -> list[Finding]:
+    if ctx.setting("early_stopping") is False:
+        return []  # no validation rows, no validation numbers to read
     h = ctx.history
     score, val_loss, loss = h.validation_score, h.validation_loss, h.loss
     if len(h) < MIN_EPOCHS or not np.isfinite(score).any():
