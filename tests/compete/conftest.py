@@ -33,11 +33,12 @@ import httpx
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import make_url, select
 
 from glassnet.compete import crud
 from glassnet.compete.create import CompetitionSpec, create_competition
 from glassnet.compete.db import make_engine, session_scope, upgrade
+from glassnet.compete.models import SolutionRow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = (REPO_ROOT / "../shared/data").resolve()
@@ -158,6 +159,38 @@ class LiveServer:
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+
+    def predictions_csv(self, flip: int = 0, seed: int = 0, column=None) -> bytes:
+        """The hidden labels with `flip` of them (drawn with `seed`) wrong, as a submission.
+
+        With `column`, those values (labels or probabilities) in solution order instead.
+        """
+        id_column, target = self.solution.columns[:2]
+        labels = self.solution[target].to_numpy().copy()
+        rows = np.random.default_rng(seed).choice(len(labels), size=flip, replace=False)
+        labels[rows] = np.where(labels[rows] == "1", "0", "1")
+        values = labels if column is None else column
+        frame = pd.DataFrame({id_column: self.solution[id_column], target: values})
+        return frame.to_csv(index=False).encode()
+
+    def public_mask(self) -> np.ndarray:
+        """Which solution rows are public (read from the database, for assertions)."""
+        engine = make_engine(self.database_url)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(
+                    select(SolutionRow.public).order_by(SolutionRow.position)
+                ).all()
+        finally:
+            engine.dispose()
+        return np.array([row[0] for row in rows])
+
+    def upload(self, client: httpx.Client, content: bytes, name: str = "p.csv") -> httpx.Response:
+        """POST a submission file with `client` (which carries the token)."""
+        return client.post(
+            f"/api/competitions/{self.competition}/submissions",
+            files={"file": (name, content, "text/csv")},
+        )
 
 
 @pytest.fixture(scope="session")

@@ -57,8 +57,9 @@ def _errors(y: np.ndarray, labels: np.ndarray, _positive: str) -> np.ndarray:
 
 
 def _log_losses(y: np.ndarray, p: np.ndarray, positive: str) -> np.ndarray:
-    # The clipping keeps a confident wrong answer finite, as sklearn's log_loss does.
-    p = np.clip(p, 1e-15, 1 - 1e-15)
+    # Clipped as sklearn's log_loss clips, so that a confident wrong answer stays finite.
+    eps = np.finfo(np.float64).eps
+    p = np.clip(p.astype(np.float64), eps, 1 - eps)
     return -np.where(y == positive, np.log(p), np.log1p(-p))
 
 
@@ -91,7 +92,7 @@ METRICS: dict[str, Metric] = {
             "log_loss",
             False,
             "probabilities",
-            lambda y, p, pos: float(np.mean(_log_losses(y, p, pos))),
+            lambda y, p, pos: float(skm.log_loss(y == pos, p, labels=[False, True])),
             _log_losses,
         ),
     ]

@@ -170,19 +170,22 @@ def _check_ids(ids: list[str], spec: FileSpec) -> dict[str, int]:
     duplicates = [row_id for row_id, n in Counter(ids).items() if n > 1]
     if duplicates:
         problems.append(
-            f"{_count(len(duplicates), 'ID')} appear more than once: {_some(duplicates)}."
+            f"{_count(len(duplicates), 'ID')} {_are(duplicates, 'appears', 'appear')} more than "
+            f"once: {_some(duplicates)}."
         )
     known = set(spec.ids)
     unknown = [row_id for row_id in dict.fromkeys(ids) if row_id not in known]
     if unknown:
         problems.append(
-            f"{_count(len(unknown), 'ID')} are not test IDs ({spec.id_column}): "
+            f"{_count(len(unknown), 'ID')} {_are(unknown)} not test IDs ({spec.id_column}): "
             f"{_some([u[:40] for u in unknown])}."
         )
     present = set(ids)
     missing = [row_id for row_id in spec.ids if row_id not in present]
     if missing:
-        problems.append(f"{_count(len(missing), 'test ID')} are missing: {_some(missing)}.")
+        problems.append(
+            f"{_count(len(missing), 'test ID')} {_are(missing)} missing: {_some(missing)}."
+        )
     if problems:
         problems.append("Submit exactly one line per test ID, as in sample_submission.csv.")
         raise SubmissionError(" ".join(problems))
@@ -206,7 +209,7 @@ def _labels(values: list[str], lines: list[int], spec: FileSpec) -> np.ndarray:
     kind = "numbers" if all(_is_number(c) for c in spec.classes) else "labels"
     empty = " or empty" if any(not values[n] for n in bad) else ""
     raise SubmissionError(
-        f"{_count(len(bad), 'prediction')} of {spec.target} are not one of the labels "
+        f"{_count(len(bad), 'prediction')} of {spec.target} {_are(bad)} not one of the labels "
         f"{choices}{empty}: line {_some([f'{lines[n]} ({values[n][:20]!r})' for n in shown])}. "
         f"Every prediction must be one of the {kind} {choices}."
     )
@@ -223,13 +226,15 @@ def _probabilities(values: list[str], lines: list[int], spec: FileSpec) -> np.nd
     not_numbers = [n for n in np.flatnonzero(np.isnan(numbers))]
     if not_numbers:
         raise SubmissionError(
-            f"{_count(len(not_numbers), 'prediction')} of {spec.target} are not numbers: line "
+            f"{_count(len(not_numbers), 'prediction')} of {spec.target} "
+            f"{_are(not_numbers, 'is not a number', 'are not numbers')}: line "
             f"{_some(_quoted(not_numbers, values, lines))}. Write a probability from 0 to 1."
         )
     outside = [n for n in np.flatnonzero((numbers < 0) | (numbers > 1))]
     if outside:
         raise SubmissionError(
-            f"{_count(len(outside), 'probability', 'probabilities')} of {spec.target} lie outside "
+            f"{_count(len(outside), 'probability', 'probabilities')} of {spec.target} "
+            f"{_are(outside, 'lies', 'lie')} outside "
             f"0 to 1: line {_some(_quoted(outside, values, lines))}."
         )
     return numbers
@@ -258,6 +263,10 @@ def _all_probabilities(values: list[str]) -> bool:
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _are(items: Sequence[object], one: str = "is", many: str = "are") -> str:
+    return one if len(items) == 1 else many
 
 
 def _some(items: Sequence[object]) -> str:
