@@ -45,6 +45,7 @@ test-postgres:
 bench: setup
 	$(BIN)/python benchmarks/engine_vs_sklearn.py
 	$(BIN)/python benchmarks/metrics_vs_sklearn.py
+	$(BIN)/python benchmarks/compete_load.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
