@@ -193,6 +193,19 @@ class LiveServer:
         )
 
 
+@pytest.fixture
+def titanic_files():
+    """The course's Titanic files: train, test features, derived test labels (or skip)."""
+    need_titanic()
+    return {"train": TITANIC_TRAIN, "test": TITANIC_TEST, "solution": TITANIC_LABELS}
+
+
+@pytest.fixture
+def generated_files(tmp_path):
+    """Generated instructor files (Id, x1, x2, Label): train, test features, solution."""
+    return generated_competition(tmp_path / "instructor")
+
+
 @pytest.fixture(scope="session")
 def postgres_database():
     """A fresh database on the DATABASE_URL server for this test session, dropped after."""

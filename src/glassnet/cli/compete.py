@@ -8,6 +8,8 @@ over HTTP.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -242,8 +244,17 @@ def _checked(response: httpx.Response) -> Any:
     raise ValueError(f"The server refused ({response.status_code}): {detail}")
 
 
-def _client(server: str) -> httpx.Client:
-    return httpx.Client(base_url=server.rstrip("/"), timeout=60)
+@contextmanager
+def _client(server: str) -> Iterator[httpx.Client]:
+    """Open a client of the server; a server that cannot be reached is a user error."""
+    try:
+        with httpx.Client(base_url=server.rstrip("/"), timeout=60) as client:
+            yield client
+    except httpx.TransportError as err:
+        raise ValueError(
+            f"Could not reach the server at {server} ({err.__class__.__name__}: {err}); "
+            "check --server and that the server is running."
+        ) from None
 
 
 @app.command()
@@ -257,7 +268,7 @@ def submit(
 ) -> None:
     """Upload predictions to the server and print the public score."""
     output = Output(json_mode, quiet)
-    with user_errors(output, httpx.HTTPError), _client(server) as client:
+    with user_errors(output), _client(server) as client:
         name = _only_competition(client, competition)
         content = file.read_bytes()
         result = _checked(
@@ -286,7 +297,7 @@ def leaderboard(
 ) -> None:
     """Print the leaderboard."""
     output = Output(json_mode, quiet)
-    with user_errors(output, httpx.HTTPError), _client(server) as client:
+    with user_errors(output), _client(server) as client:
         name = _only_competition(client, competition)
         board = _get(client, f"/api/competitions/{name}/leaderboard")
     output.result = board

@@ -1,0 +1,67 @@
+"""The server-rendered pages, over HTTP (the browser test drives them in Chromium)."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_index_redirects_to_the_only_leaderboard(live_server):
+    with live_server.client() as client:
+        answer = client.get("/", follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].endswith("/c/demo")
+        page = client.get("/c/demo").text
+    assert '<table id="leaderboard">' in page
+    assert '<tr data-team="majority class" class="baseline">' in page
+    assert "setInterval" in page and "/api/competitions/demo/leaderboard" in page
+    assert "http://" not in page.replace(live_server.url, "")  # nothing loaded from elsewhere
+
+
+def test_submit_form_shows_the_score_or_the_reason(live_server):
+    content = live_server.predictions_csv(flip=12)
+    with live_server.client() as client:
+        form = client.get("/c/demo/submit").text
+        for needed in ('id="submit-form"', 'name="token"', 'name="file"', 'id="submit-button"'):
+            assert needed in form
+        assert "<code>Id,Label</code>" in form
+        files = {"file": ("mine.csv", content, "text/csv")}
+        done = client.post("/c/demo/submit", data={"token": live_server.token}, files=files)
+        assert done.status_code == 200
+        result = re.search(r'<div id="result" class="ok">(.*?)</div>', done.text, re.S).group(1)
+        assert "scored" in result and "4 submissions left today" in result
+        bad = {"file": ("bad.csv", b"Id,Label\n", "text/csv")}
+        refused = client.post("/c/demo/submit", data={"token": live_server.token}, files=bad)
+        assert refused.status_code == 422
+        assert '<div id="result" class="error">The file has a header but no predictions' in (
+            refused.text
+        )
+        anonymous = client.post("/c/demo/submit", data={"token": "x"}, files=files)
+        assert anonymous.status_code == 401 and "team&#39;s token" in anonymous.text
+        board = client.get("/c/demo").text
+    assert '<tr data-team="alpha">' in board
+
+
+def test_team_page_lists_submissions_and_chooses_finals(live_server):
+    with live_server.client(live_server.token) as client:
+        first = live_server.upload(client, live_server.predictions_csv(flip=9)).json()
+    with live_server.client() as client:
+        assert 'name="token"' in client.get("/c/demo/team").text
+        page = client.post("/c/demo/team", data={"token": live_server.token}).text
+        assert f'<tr data-submission="{first["id"]}">' in page
+        assert "4 of 5 submissions left today" in page
+        chosen = client.post(
+            "/c/demo/team",
+            data={"token": live_server.token, "submission_id": first["id"], "selected": "true"},
+        ).text
+        assert f"Submission {first['id']} is now a final one." in chosen
+        assert "<strong>final</strong>" in chosen
+        wrong = client.post("/c/demo/team", data={"token": "nope"})
+        assert wrong.status_code == 401
+
+
+def test_api_description_needs_no_cdn(live_server):
+    with live_server.client() as client:
+        docs = client.get("/docs").text
+        assert "/api/competitions/{name}/submissions" in docs and "<script" not in docs
+        spec = client.get("/openapi.json").json()
+    assert "/api/competitions/{name}/leaderboard" in spec["paths"]
+    assert not any(path.startswith("/c/") for path in spec["paths"])
