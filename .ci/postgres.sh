@@ -55,7 +55,8 @@ fi
 # initdb and postgres refuse to run as root: as root, the cluster belongs to the
 # `postgres` system user that Debian's package creates.
 if [ "$(id -u)" = 0 ]; then
-  as_owner() { runuser -u postgres -- "$@"; }
+  # From the cluster's folder: the checkout may lie where that user may not enter.
+  as_owner() { (cd "$CLUSTER" && runuser -u postgres -- "$@"); }
 else
   as_owner() { "$@"; }
 fi
