@@ -253,7 +253,18 @@ def check_nothing_lost(arena: Arena, accepted: dict[int, Answer], exact: bool) -
     per_team = Counter((row["competition"], row["team"]) for row in rows)
     for (competition, team), n in per_team.items():
         assert n <= arena.limits[competition], f"{team}: {n} > {arena.limits[competition]}"
+    # The day's counter moved with the rows, in the same transactions (a kill included).
+    assert _counters(arena) == {key: n for key, n in per_team.items() if n}
     return rows
+
+
+def _counters(arena: Arena) -> dict[tuple[str, str], int]:
+    query = sqlalchemy.text(
+        "SELECT c.name, t.name, SUM(d.used) FROM daily_counts d JOIN teams t ON t.id = d.team_id "
+        "JOIN competitions c ON c.id = t.competition_id GROUP BY c.name, t.name"
+    )
+    with arena.engine.connect() as connection:
+        return {(c, t): int(n) for c, t, n in connection.execute(query) if n}
 
 
 def _healthy(arena: Arena) -> bool:
