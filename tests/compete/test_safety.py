@@ -134,7 +134,8 @@ def test_no_route_reveals_hidden_labels_or_private_scores(live_server):
     assert not leaks(after, label_patterns(live_server))
 
 
-def test_tokens_are_stored_hashed(live_server):
+def test_tokens_are_stored_hashed(live_server_factory):
+    live_server = live_server_factory(start=False)
     engine = make_engine(live_server.database_url)
     try:
         with engine.connect() as connection:

@@ -39,6 +39,7 @@ def test_probabilities_are_read_as_numbers():
 def test_empty_file():
     assert "The file is empty" in refused(b"")
     assert "The file is empty" in refused(b"\n\n  \n")
+    assert "no values, only separators" in refused(b",,\n,\n")
 
 
 def test_header_only():

@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
-    app.middleware("http")(_limit_body(settings.max_upload_bytes + _MULTIPART_OVERHEAD))
+    app.middleware("http")(_limit_body(settings.max_upload_bytes))
     app.include_router(routes.router)
     app.include_router(pages.router)
     return app
@@ -66,17 +66,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _limit_body(
     limit: int,
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Refuse, before reading it, a request body announced larger than `limit` bytes."""
+    """Refuse, before reading it, a body announced larger than an upload of `limit` bytes."""
 
     async def middleware(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
+        if length.isdigit() and int(length) > limit + _MULTIPART_OVERHEAD:
             return JSONResponse(
                 {
                     "detail": f"The upload is too large: {int(length):,} bytes; the limit is "
-                    f"about {limit:,}."
+                    f"{limit:,}. A submission holds only the ID and prediction columns."
                 },
                 status_code=413,
             )

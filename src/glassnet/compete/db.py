@@ -44,9 +44,12 @@ def make_engine(url: str, busy_timeout_ms: int = 30_000) -> Engine:
     sqlalchemy.Engine
     """
     url = normalise_database_url(url)
+    # As many connections as Starlette's thread pool has threads (40): no request waits
+    # for a connection while another thread could use one.
+    pool = {"pool_size": 10, "max_overflow": 30}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+        return create_engine(url, pool_pre_ping=True, **pool)
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
     _configure_sqlite(engine, busy_timeout_ms)
     return engine
 

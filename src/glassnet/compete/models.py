@@ -117,7 +117,8 @@ class Submission(Base):
     # Whether this score was released: always with exact scoring; with the Ladder only
     # when it beat the team's previous release by more than the noise.
     released: Mapped[bool] = mapped_column(Boolean)
-    predictions: Mapped[str] = mapped_column(Text)  # JSON list, in solution order
+    # JSON list in solution order; read only by the Ladder, so not loaded with the row.
+    predictions: Mapped[str] = mapped_column(Text, deferred=True)
     selected: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

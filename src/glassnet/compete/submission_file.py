@@ -131,6 +131,10 @@ def _rows(text: str, spec: FileSpec) -> list[list[str]]:
     if "\x00" in text:
         raise SubmissionError("The file holds binary data (NUL bytes); upload a CSV text file.")
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise SubmissionError(
+            f"The file has no values, only separators. Its first line should be {spec.header}."
+        )
     header = [cell.strip() for cell in rows[0]]
     if header != [spec.id_column, spec.target]:
         raise SubmissionError(_header_message(header, spec))
