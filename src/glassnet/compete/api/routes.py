@@ -124,7 +124,7 @@ def select_final(
     found = service.get_competition(session, name)
     member = service.require_team(session, found, service.bearer_token(request))
     if crud.is_closed(found):
-        raise HTTPException(409, "The competition is closed: finals can no longer change.")
+        raise HTTPException(409, service.closed_message(found) + " Finals can no longer change.")
     try:
         chosen = crud.set_selected(
             session, found, member, submission_id, (selection or Selection()).selected

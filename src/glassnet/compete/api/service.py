@@ -130,6 +130,13 @@ def leaderboard(session: Session, competition: Competition) -> Leaderboard:
     )
 
 
+def closed_message(competition: Competition) -> str:
+    """Say why the competition takes no more submissions."""
+    if competition.revealed:
+        return "The competition is closed: the instructor has revealed the private scores."
+    return "The competition is closed: its deadline has passed."
+
+
 def submission_out(competition: Competition, submission: Submission) -> SubmissionOut:
     """Show one submission as its team may see it."""
     digits = competition.precision
@@ -168,7 +175,7 @@ def submit(
 ) -> SubmitResult:
     """Check, score and store an upload (HTTP errors for every refusal)."""
     if crud.is_closed(competition):
-        raise HTTPException(409, "The competition is closed: its deadline has passed.")
+        raise HTTPException(409, closed_message(competition))
     solution = solution_for(request, session, competition)
     try:
         predictions = read_submission(content, file_spec(request, competition, solution))
