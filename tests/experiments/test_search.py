@@ -85,13 +85,9 @@ def test_the_answer_is_a_small_network_that_solves_when_refitted(moons, result):
     table = result.scores[result.scores["hidden_layer_sizes"] == str(result.hidden_layer_sizes)]
     refits = []
     for seed in range(SEARCH["seeds"]):
-        model = MLPClassifier(
-            result.hidden_layer_sizes,
-            solver="lbfgs",
-            activation="tanh",
-            max_iter=SEARCH["max_iter"],
-            random_state=seed,
-        ).fit(X_train, y_train)
+        # Alone, with the search's defaults: the batched engine must give the same scores.
+        params = {**DEFAULT_MLP_PARAMS, "max_iter": SEARCH["max_iter"], "random_state": seed}
+        model = MLPClassifier(result.hidden_layer_sizes, **params).fit(X_train, y_train)
         refits.append(model.score(X_test, y_test))
     assert table["seed"].tolist() == list(range(SEARCH["seeds"]))
     np.testing.assert_array_equal(table["score"], refits)
@@ -227,6 +223,65 @@ def test_parallel_fits_give_the_same_table(moons):
     assert parallel.hidden_layer_sizes == sequential.hidden_layer_sizes
 
 
+# The batched engine and lone fits
+
+
+def test_batched_and_lone_fits_give_the_same_table(moons):
+    small = {"max_layers": 2, "max_units": 4, "seeds": 3, "max_iter": 300}
+    batched = smallest_network(*moons, **small)
+    alone = smallest_network(*moons, batched=False, **small)
+    pd.testing.assert_frame_equal(batched.scores, alone.scores)
+    assert batched.hidden_layer_sizes == alone.hidden_layer_sizes
+
+
+@pytest.mark.parametrize("params", [{"solver": "lbfgs"}, {"early_stopping": True}])
+def test_settings_the_batched_engine_lacks_are_fitted_one_by_one(moons, params):
+    X, y = moons
+    small = {"max_layers": 1, "max_units": 2, "seeds": 2, "max_iter": 100, **params}
+    result = smallest_network(X, y, **small)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
+    for _, row in result.scores.iterrows():
+        model = MLPClassifier(
+            (row["units"],),
+            random_state=row["seed"],
+            **{**DEFAULT_MLP_PARAMS, "max_iter": 100, **params},
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X_train, y_train)
+        assert row["score"] == model.score(X_test, y_test)
+        assert row["n_iter"] == model.n_iter_
+
+
+def test_progress_counts_every_fit(moons):
+    counts = []
+    result = smallest_network(
+        *moons, max_layers=2, max_units=4, seeds=3, max_iter=100, progress=counts.append
+    )
+    # One call per architecture on the batched engine, with all of its seeds.
+    assert counts == [3] * len(result.summary)
+    lone = []
+    smallest_network(
+        *moons, max_layers=1, max_units=2, seeds=2, max_iter=50, batched=False, progress=lone.append
+    )
+    assert set(lone) == {1}
+
+
+def test_a_diverging_network_scores_nan_and_fails(moons):
+    X, y = moons
+    # Unscaled inputs and SGD with a step of 100: the weights blow up within 20 epochs.
+    settings = {"max_layers": 1, "max_units": 1, "seeds": 2, "max_iter": 20}
+    diverging = {"solver": "sgd", "activation": "relu", "learning_rate_init": 100.0}
+    for batched in (True, False):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # overflow on the way
+            result = smallest_network(X * 1000, y, batched=batched, **settings, **diverging)
+        assert result.scores["score"].isna().all(), result.scores
+        assert not result.scores["solved"].any() and not result.solved
+
+
 # Metrics and training parameters
 
 
@@ -252,12 +307,11 @@ def test_other_metrics_and_mlp_parameters_reach_the_fits(moons):
         X, y, test_size=0.3, stratify=y, random_state=0
     )
     for _, row in result.scores.iterrows():
-        model = MLPClassifier(
-            (row["units"],), solver="adam", activation="relu", max_iter=50, random_state=0
-        ).fit(X_train, y_train)
+        params = {**DEFAULT_MLP_PARAMS, "activation": "relu", "max_iter": 50}
+        model = MLPClassifier((row["units"],), random_state=0, **params).fit(X_train, y_train)
         assert row["score"] == balanced_accuracy_score(y_test, model.predict(X_test))
         assert row["n_iter"] == model.n_iter_ == 50
-    assert DEFAULT_MLP_PARAMS["solver"] == "lbfgs"  # not changed by the override
+    assert DEFAULT_MLP_PARAMS["activation"] == "tanh"  # not changed by the override
 
 
 def test_the_split_seed_moves_the_test_rows(moons):

@@ -159,22 +159,43 @@ def fit_many(
     return estimators
 
 
-def _group_key(est: MLPClassifier, index: int) -> tuple:
-    """Check that ``est`` can train in a stack; return what its stack must share."""
-    sizes, acts, _ = check_params(est)
+def batch_unsupported(est: MLPClassifier) -> str | None:
+    """Say why ``est`` cannot train in a ``fit_many`` stack, or None when it can.
+
+    Parameters
+    ----------
+    est : MLPClassifier
+        An unfitted estimator; only its parameters are read.
+
+    Returns
+    -------
+    str or None
+        A sentence naming the first parameter the stacked path does not support
+        (an L-BFGS solver, early stopping, dropout, ...), or None.
+    """
     if est.solver not in ("sgd", "adam"):
-        raise ValueError(
-            f"fit_many trains with solver='sgd' or 'adam'; config {index} has "
-            f"solver={est.solver!r}. Fit L-BFGS networks one by one."
+        return (
+            f"fit_many trains with solver='sgd' or 'adam', not solver={est.solver!r}: "
+            "L-BFGS's line search takes a different number of steps for each network. "
+            "Fit L-BFGS networks one by one."
         )
     defaults = MLPClassifier().get_params()
     for name, needs in _UNSUPPORTED.items():
         value = getattr(est, name)
         if value != defaults[name]:
-            raise ValueError(
-                f"fit_many does not support {name}={value!r} (config {index}): it would "
-                f"need {needs}. Leave {name} at its default or fit this model alone."
+            return (
+                f"fit_many does not support {name}={value!r}: it would need {needs}. "
+                f"Leave {name} at its default or fit this model alone."
             )
+    return None
+
+
+def _group_key(est: MLPClassifier, index: int) -> tuple:
+    """Check that ``est`` can train in a stack; return what its stack must share."""
+    sizes, acts, _ = check_params(est)
+    reason = batch_unsupported(est)
+    if reason is not None:
+        raise ValueError(f"config {index}: {reason}")
     shared = tuple(getattr(est, name) for name in _SHARED)
     return (len(sizes), tuple(a.name for a in acts), *shared)
 
