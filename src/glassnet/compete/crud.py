@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -218,20 +217,14 @@ def record_submission(
     LimitReached
         When the team has used today's submissions.
     """
+    # Scored before the transaction: the database's lock is held for the counting only.
+    public, private = solution.score(predictions)
+    stored = json.dumps(predictions.tolist())
     at = now()
     day = at.date().isoformat()
     begin_write(session)
     counter = _lock_counter(session, team, day)
-    repeat = session.scalars(
-        select(Submission)
-        .where(
-            Submission.team_id == team.id,
-            Submission.content_hash == content_hash,
-            Submission.created_at >= at - timedelta(seconds=window_seconds),
-        )
-        .order_by(Submission.id.desc())
-        .limit(1)
-    ).first()
+    repeat = _recent_repeat(session, team, content_hash, at - timedelta(seconds=window_seconds))
     if repeat is not None:
         session.rollback()
         return Accepted(repeat, True, max(competition.daily_limit - counter.used, 0))
@@ -239,7 +232,6 @@ def record_submission(
     if not _take_one(session, team, day, "used", competition.daily_limit):
         session.rollback()
         raise LimitReached(_limit_message(competition.daily_limit, "submissions"))
-    public, private = solution.score(predictions)
     shown, released = _public_release(session, competition, team, solution, predictions, public)
     submission = Submission(
         competition_id=competition.id,
@@ -251,12 +243,28 @@ def record_submission(
         public_shown=shown,
         private_score=private,
         released=released,
-        predictions=json.dumps(predictions.tolist()),
+        predictions=stored,
         selected=False,
     )
     session.add(submission)
     session.commit()
     return Accepted(submission, False, competition.daily_limit - used - 1)
+
+
+def _recent_repeat(
+    session: Session, team: Team, content_hash: str, since: datetime
+) -> Submission | None:
+    """Find the team's latest submission of the same file since `since`, if any."""
+    return session.scalars(
+        select(Submission)
+        .where(
+            Submission.team_id == team.id,
+            Submission.content_hash == content_hash,
+            Submission.created_at >= since,
+        )
+        .order_by(Submission.id.desc())
+        .limit(1)
+    ).first()
 
 
 def record_invalid(session: Session, competition: Competition, team: Team) -> None:
@@ -314,80 +322,6 @@ def _public_release(
     if solution.metric.better(public, best.public_shown) > threshold:
         return public, True
     return best.public_shown, False
-
-
-@dataclass
-class BoardRow:
-    """One team's line of the leaderboard (private fields None until the reveal)."""
-
-    team: str
-    baseline: bool
-    entries: int
-    public_score: float
-    reached_at: datetime
-    rank: int | None = None
-    private_score: float | None = None
-    private_rank: int | None = None
-
-
-def leaderboard(session: Session, competition: Competition) -> list[BoardRow]:
-    """Rank each team by its best shown public score; private parts once revealed."""
-    metric = get_metric(competition.metric)
-    teams = {
-        team.id: team
-        for team in session.scalars(select(Team).where(Team.competition_id == competition.id))
-    }
-    by_team: dict[int, list[Submission]] = {}
-    for submission in session.scalars(
-        select(Submission)
-        .where(Submission.competition_id == competition.id)
-        .order_by(Submission.id)
-    ):
-        by_team.setdefault(submission.team_id, []).append(submission)
-    sign = -1.0 if metric.greater_is_better else 1.0
-    rows = []
-    for team_id, submissions in by_team.items():
-        best = min(submissions, key=lambda s: (sign * s.public_shown, s.id))
-        row = BoardRow(
-            teams[team_id].name,
-            teams[team_id].baseline,
-            len(submissions),
-            best.public_shown,
-            best.created_at,
-        )
-        if is_revealed(competition):
-            finals = final_submissions(submissions, competition.final_selections, sign)
-            row.private_score = min(sign * s.private_score for s in finals) * sign
-        rows.append(row)
-    rows.sort(key=lambda r: (sign * r.public_score, r.reached_at))
-    _rank(rows, lambda r: r.public_score, "rank")
-    if is_revealed(competition):
-        _rank(
-            sorted(rows, key=lambda r: (sign * r.private_score, r.reached_at)),
-            lambda r: r.private_score,
-            "private_rank",
-        )
-    return rows
-
-
-def final_submissions(submissions: list[Submission], count: int, sign: float) -> list[Submission]:
-    """Return the team's chosen finals, or else its `count` best public scores."""
-    chosen = [s for s in submissions if s.selected]
-    if chosen:
-        return chosen
-    return sorted(submissions, key=lambda s: (sign * s.public_score, s.id))[:count]
-
-
-def _rank(rows: list[BoardRow], key: Callable[[BoardRow], object], field: str) -> None:
-    """Give the teams ranks in order (baselines none); equal scores share a rank."""
-    position, previous, rank = 0, None, 0
-    for row in rows:
-        if row.baseline:
-            continue
-        position += 1
-        if key(row) != previous:
-            rank, previous = position, key(row)
-        setattr(row, field, rank)
 
 
 def team_submissions(session: Session, team: Team) -> list[Submission]:

@@ -12,7 +12,7 @@ from fastapi import HTTPException, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from glassnet.compete import crud
+from glassnet.compete import board, crud
 from glassnet.compete.models import Competition, Submission, Team
 from glassnet.compete.schemas import (
     CompetitionInfo,
@@ -22,6 +22,7 @@ from glassnet.compete.schemas import (
     SubmitResult,
     TeamView,
 )
+from glassnet.compete.scoring import get_metric
 from glassnet.compete.submission_file import FileSpec, SubmissionError, read_submission
 
 
@@ -106,7 +107,7 @@ def leaderboard(session: Session, competition: Competition) -> Leaderboard:
     revealed = crud.is_revealed(competition)
     digits = competition.precision
     rows = []
-    for row in crud.leaderboard(session, competition):
+    for row in board.leaderboard(session, competition):
         shown = LeaderboardRow(
             rank=row.rank,
             team=row.team,
@@ -120,7 +121,7 @@ def leaderboard(session: Session, competition: Competition) -> Leaderboard:
             if row.rank is not None and row.private_rank is not None:
                 shown.shake_up = row.rank - row.private_rank
         rows.append(shown)
-    metric = crud.get_metric(competition.metric)
+    metric = get_metric(competition.metric)
     return Leaderboard(
         competition=competition.name,
         metric=competition.metric,
