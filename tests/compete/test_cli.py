@@ -216,3 +216,26 @@ def test_reveal_from_the_command_line(live_server):
     assert result.exit_code == 0, result.output
     board = json.loads(run("leaderboard", "--server", live_server.url, "--json").output)
     assert board["revealed"] and all(r["private_score"] is not None for r in board["rows"])
+
+
+def test_init_twice_with_one_name_is_refused_before_writing(generated_files, tmp_path):
+    args = [
+        "init",
+        "demo",
+        "--train",
+        generated_files["train"],
+        "--test",
+        generated_files["test"],
+        "--solution",
+        generated_files["solution"],
+        "--id-column",
+        "Id",
+        "--target",
+        "Label",
+        "--database",
+        f"sqlite:///{tmp_path / 'c.db'}",
+    ]
+    assert run(*args, "--out-dir", tmp_path / "one").exit_code == 0
+    again = run(*args, "--out-dir", tmp_path / "two")
+    assert again.exit_code == 1 and "already exists in this database" in again.output
+    assert not (tmp_path / "two").exists()

@@ -202,6 +202,8 @@ def create_competition(engine: Engine, spec: CompetitionSpec) -> Created:
     metric = get_metric(spec.metric)
     if spec.scoring not in ("exact", "ladder"):
         raise ValueError(f"--scoring must be exact or ladder; received {spec.scoring!r}.")
+    with session_scope(engine) as session:
+        _check_new_name(session, spec.name)  # before any file is written
     train = _read_text_table(spec.train)
     _need_columns(train, [spec.id_column, spec.target], spec.train)
     classes = _classes(train, spec)
@@ -227,11 +229,18 @@ def create_competition(engine: Engine, spec: CompetitionSpec) -> Created:
     return Created(token, files, int(public.sum()), int((~public).sum()), baselines)
 
 
+def _check_new_name(session: Session, name: str) -> None:
+    if session.scalar(select(Competition.id).where(Competition.name == name)) is not None:
+        raise ValueError(
+            f"A competition named {name!r} already exists in this database; choose another "
+            "name or another --database."
+        )
+
+
 def _store(
     session: Session, spec: CompetitionSpec, classes: list[str], positive: str, token_hash: str
 ) -> Competition:
-    if session.scalar(select(Competition.id).where(Competition.name == spec.name)) is not None:
-        raise ValueError(f"A competition named {spec.name!r} already exists in this database.")
+    _check_new_name(session, spec.name)
     competition = Competition(
         name=spec.name,
         metric=spec.metric,
