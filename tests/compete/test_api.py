@@ -240,3 +240,12 @@ def test_titanic_competition_scores_kaggles_gender_submission(live_server_factor
     ours = next(row for row in rows if row["team"] == "alpha")
     right = ours["public_score"] * 125 + ours["private_score"] * 293
     assert right == pytest.approx(320, abs=1e-3)
+
+
+def test_public_scores_are_rounded_to_the_stated_precision(live_server_factory):
+    server = live_server_factory(precision=2)
+    with server.client(server.token) as client:
+        info = client.get("/api/competitions/demo").json()
+        score = server.upload(client, server.predictions_csv(flip=37)).json()["public_score"]
+    assert info["precision"] == 2 and score == round(score, 2)
+    assert "Scores rounded to 2 decimals" in server.client().get("/c/demo").text
