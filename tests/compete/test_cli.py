@@ -131,6 +131,8 @@ def test_usage_column_sets_the_public_rows(generated_files, tmp_path):
         (["--deadline", "next friday"], "is not a date and time"),
         (["--public-fraction", "1.5"], "between 0 and 1"),
         (["--baseline", "lazy"], "write NAME=MODEL"),
+        (["--daily-limit", "0"], "--daily-limit must be at least 1; received 0"),
+        (["--final-selections", "0"], "--final-selections must be at least 1"),
     ],
 )
 def test_init_refuses_bad_options_with_a_message(generated_files, tmp_path, change, message):
@@ -239,3 +241,23 @@ def test_init_twice_with_one_name_is_refused_before_writing(generated_files, tmp
     again = run(*args, "--out-dir", tmp_path / "two")
     assert again.exit_code == 1 and "already exists in this database" in again.output
     assert not (tmp_path / "two").exists()
+
+
+def test_competition_names_must_fit_in_a_url(generated_files, tmp_path):
+    result = run(
+        "init",
+        "my class/2026",
+        "--train",
+        generated_files["train"],
+        "--solution",
+        generated_files["solution"],
+        "--id-column",
+        "Id",
+        "--target",
+        "Label",
+        "--out-dir",
+        tmp_path / "s",
+        "--database",
+        f"sqlite:///{tmp_path / 'c.db'}",
+    )
+    assert result.exit_code == 1 and "goes into URLs" in result.output

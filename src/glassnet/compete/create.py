@@ -10,6 +10,7 @@ columns are the features. Students get ``train.csv``, ``test.csv`` (no labels) a
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -76,6 +77,25 @@ def parse_deadline(text: str | None) -> datetime | None:
             "(UTC) or 2026-12-01T18:00+01:00."
         ) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _check_spec(spec: CompetitionSpec) -> None:
+    """Refuse settings that cannot run a competition, naming the option."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", spec.name):
+        raise ValueError(
+            f"The competition name {spec.name!r} goes into URLs (/c/NAME): use letters, "
+            "digits, '.', '_' and '-' only, e.g. titanic-2026."
+        )
+    if spec.scoring not in ("exact", "ladder"):
+        raise ValueError(f"--scoring must be exact or ladder; received {spec.scoring!r}.")
+    for option, value, least in [
+        ("--daily-limit", spec.daily_limit, 1),
+        ("--invalid-limit", spec.invalid_daily_limit, 0),
+        ("--final-selections", spec.final_selections, 1),
+        ("--precision", spec.precision, 0),
+    ]:
+        if value < least:
+            raise ValueError(f"{option} must be at least {least}; received {value}.")
 
 
 def _read_text_table(path: Path) -> pd.DataFrame:
@@ -200,8 +220,7 @@ def create_competition(engine: Engine, spec: CompetitionSpec) -> Created:
         The instructor token (shown once), the files written, baseline public scores.
     """
     metric = get_metric(spec.metric)
-    if spec.scoring not in ("exact", "ladder"):
-        raise ValueError(f"--scoring must be exact or ladder; received {spec.scoring!r}.")
+    _check_spec(spec)
     with session_scope(engine) as session:
         _check_new_name(session, spec.name)  # before any file is written
     train = _read_text_table(spec.train)
