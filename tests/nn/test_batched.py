@@ -120,6 +120,26 @@ def test_mixed_depths_and_activations_are_grouped_and_returned_in_order():
         _assert_same(model, _alone(params, config, X, y))
 
 
+def test_networks_of_different_activations_share_one_stack_and_end_as_alone():
+    from glassnet.nn import _batched
+
+    X, y = _data("moons")
+    # Stopping rules on: networks leave the stack at different epochs, and the
+    # runs of rows of each activation must follow them.
+    params = dict(max_iter=200, batch_size=100, tol=1e-3, learning_rate_init=0.01)
+    configs = [
+        dict(hidden_layer_sizes=(k,), random_state=k, activation=activation)
+        for activation in ("gelu", "relu", "tanh", "logistic")
+        for k in (1, 3, 6)
+    ]
+    estimators = [MLPClassifier(**params, **config) for config in configs]
+    assert len(_batched._chunks(estimators, X.shape[0])) == 1
+    models = fit_many(X, y, configs, **params)
+    assert len({model.n_iter_ for model in models}) > 1
+    for config, model in zip(configs, models, strict=True):
+        _assert_same(model, _alone(params, config, X, y))
+
+
 def test_optimizer_state_is_the_lone_networks():
     X, y = _data("moons")
     params = dict(max_iter=20, tol=0.0)
@@ -132,14 +152,18 @@ def test_optimizer_state_is_the_lone_networks():
         np.testing.assert_allclose(model.history_.loss, alone.loss_curve_, rtol=1e-12)
 
 
-@pytest.mark.parametrize("activation", ["logistic", "tanh", "relu", "softplus"])
-def test_padding_stays_exactly_zero(activation):
+@pytest.mark.parametrize(
+    "activations",
+    [["logistic"] * 3, ["tanh"] * 3, ["relu"] * 3, ["softplus"] * 3, ["logistic", "gelu", "relu"]],
+)
+def test_padding_stays_exactly_zero(activations):
     # logistic(0) = 0.5 and softplus(0) = log 2: padded units output non-zero values,
     # whose weights out must still never move.
     X, y = _data("blobs")
     Y = np.eye(3, dtype=bool)[y]
     units = np.array([[2, 1, 3, 3], [2, 4, 1, 3], [2, 2, 2, 3]])
-    stack = _Stack(units, [ACTIVATIONS[activation]] * 2, "softmax", np.float64)
+    hidden = [[ACTIVATIONS[name]] * 2 for name in activations]
+    stack = _Stack(units, hidden, "softmax", np.float64)
     rng = np.random.default_rng(0)
     stack.params[:] = rng.uniform(-1, 1, stack.params.shape) * stack.mask
     m = np.zeros_like(stack.params)
