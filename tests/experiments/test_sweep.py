@@ -181,6 +181,57 @@ def test_a_damaged_line_is_named(full, tmp_path):
         sweep(**GRID, **SEARCH, out=out)
 
 
+# Parquet
+
+
+def test_a_parquet_file_holds_every_finished_cell_and_resumes(full, tmp_path):
+    out = tmp_path / "sweep.parquet"
+    seen = []
+    # Each cell's rows are on disk when the next cell's progress is reported.
+    first = sweep(
+        **GRID,
+        **SEARCH,
+        out=out,
+        progress=lambda done, total, row: seen.append((done, total, len(pd.read_parquet(out)))),
+    )
+    assert seen == [(1, 4, 1), (2, 4, 2), (3, 4, 3), (4, 4, 4)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "sweep.parquet",
+        "sweep.parquet.sweep.json",
+    ]
+    pd.testing.assert_frame_equal(without_seconds(first.table), without_seconds(full.table))
+    pd.testing.assert_frame_equal(pd.read_parquet(out), first.table)
+    # An interrupted sweep: keep the first two cells only, then run again.
+    pd.read_parquet(out).iloc[:2].to_parquet(out, index=False)
+    resumed = sweep(**GRID, **SEARCH, out=out)
+    assert (resumed.n_run, resumed.n_skipped) == (2, 2)
+    assert resumed.table["seconds"][:2].tolist() == first.table["seconds"][:2].tolist()
+    pd.testing.assert_frame_equal(without_seconds(resumed.table), without_seconds(full.table))
+    again = sweep(**GRID, **SEARCH, out=out)
+    assert (again.n_run, again.n_skipped) == (0, 4)
+
+
+def test_a_parquet_file_from_a_different_sweep_is_refused(tmp_path):
+    out = tmp_path / "sweep.parquet"
+    sweep(n_samples=200, noise=0.05, **SEARCH, out=out)
+    before = out.read_bytes()
+    with pytest.raises(ValueError, match=r"holds the results of a different sweep.*seeds: 2"):
+        sweep(n_samples=200, noise=0.05, **{**SEARCH, "seeds": 3}, out=out)
+    assert out.read_bytes() == before
+    out.write_bytes(b"not parquet")
+    with pytest.raises(ValueError, match="cannot be read as Parquet"):
+        sweep(n_samples=200, noise=0.05, **SEARCH, out=out)
+
+
+def test_a_model_grid_of_text_settings_resumes_from_parquet(tmp_path):
+    out = tmp_path / "sweep.parquet"
+    grid = {"activation": ["tanh", "relu"]}
+    first = sweep(n_samples=200, noise=0.05, **SEARCH, out=out, model_grid=grid)
+    again = sweep(n_samples=200, noise=0.05, **SEARCH, out=out, model_grid=grid)
+    assert (again.n_run, again.n_skipped) == (0, 2)
+    pd.testing.assert_frame_equal(again.table, first.table)
+
+
 # Bad input
 
 
@@ -199,8 +250,7 @@ def test_a_grid_without_cells_is_refused(tmp_path, empty):
     [
         ({"data": "spirals"}, "data='spirals' is unknown; use one of moons, circles"),
         ({"task": "grid"}, "task='grid' is unknown"),
-        ({"out": "sweep.parquet"}, "streamed to CSV only; use out='.*sweep.csv'"),
-        ({"out": "sweep.txt"}, "must be a .csv file"),
+        ({"out": "sweep.txt"}, "must be a .csv or .parquet file"),
         ({"model_grid": {"activation": "tanh"}}, "a single value; give a list such as"),
         ({"model_grid": {"noise": [0.1]}}, "cannot vary 'noise', an argument of sweep"),
         ({"model_grid": {"max_units": [2, 4]}}, "'max_units' is both in model_grid"),

@@ -89,6 +89,7 @@ def sweep(
     n_jobs: int | None = None,
     scheduler: Any = None,
     data_seed: int = 0,
+    progress: Callable[[int, int, dict[str, Any]], None] | None = None,
     **search_params: Any,
 ) -> SweepResult:
     """Run the smallest-network search on every cell of a grid of settings.
@@ -116,8 +117,10 @@ def sweep(
     seeds : int, default=10
         Seeds per architecture; see :func:`smallest_network`.
     out : str or path, optional
-        A ``.csv`` file that receives each row as soon as its cell finishes,
-        with ``out + '.sweep.json'`` describing the sweep beside it. When the
+        A ``.csv`` or ``.parquet`` file that receives each row as soon as its
+        cell finishes, with ``out + '.sweep.json'`` describing the sweep beside
+        it. A CSV file is appended to; a Parquet file, which cannot be, is
+        rewritten whole (a temporary file renamed over it) after each cell. When the
         file exists, cells already in it are read, not run again; the file must
         come from the same sweep (data, data_seed, task, target, seeds, search
         parameters, names of the grid's settings and glassnet version), but the
@@ -133,6 +136,10 @@ def sweep(
         the same; give ``n_jobs`` or ``scheduler``, not both.
     data_seed : int, default=0
         ``random_state`` of the data generator, the same for every cell.
+    progress : callable, optional
+        Called in this process as ``progress(done, total, row)`` after each
+        cell run now: cells finished so far, cells to run in this call, and the
+        cell's settings and results as one dict (``row['n_fits']`` networks).
     **search_params
         Passed to every :func:`smallest_network` call, e.g. ``max_units=16`` or
         ``max_iter=500``.
@@ -155,9 +162,10 @@ def sweep(
 
     Notes
     -----
-    Only this process writes ``out``: each row is one unbuffered write of a
+    Only this process writes ``out``: each CSV row is one unbuffered write of a
     whole line followed by ``fsync``, so a crash loses at most the cells that
-    were running, and a half-written last line is cut off on the next run.
+    were running, and a half-written last line is cut off on the next run; a
+    Parquet file is replaced atomically, so it always holds whole cells.
     Rows read back keep the ``seconds`` of the run that made them. Two sweeps
     must not write the same file at the same time.
 
@@ -184,17 +192,20 @@ def sweep(
         "seeds": seeds,
         "search_params": search_params,
     }
-    stream = _CsvStream(Path(out), description, settings) if out is not None else None
+    stream = _stream(Path(out), description, settings) if out is not None else None
     finished = stream.read() if stream is not None else {}
     todo = [cell for cell in cells if _key(cell) not in finished]
     run = functools.partial(
         _run_cell, data=data, data_seed=data_seed, target=target, seeds=seeds, **search_params
     )
     try:
-        for cell, row in run_tasks(run, todo, n_jobs=n_jobs, scheduler=scheduler):
+        results = run_tasks(run, todo, n_jobs=n_jobs, scheduler=scheduler)
+        for done, (cell, row) in enumerate(results, start=1):
             if stream is not None:
                 stream.append(cell, row)
             finished[_key(cell)] = row
+            if progress is not None:
+                progress(done, len(todo), {**cell, **row})
     finally:
         if stream is not None:
             stream.close()
@@ -326,6 +337,17 @@ def _key(cell: Mapping[str, Any]) -> Key:
 # ------------------------------------------------------------------ the file
 
 
+def _stream(path: Path, description: dict[str, Any], settings: tuple[str, ...]) -> _CsvStream:
+    """Return the stream that writes ``out``, chosen by its suffix."""
+    if path.suffix == ".parquet":
+        return _ParquetStream(path, description, settings)
+    if path.suffix != ".csv":
+        raise ValueError(
+            f"out={str(path)!r} must be a .csv or .parquet file, e.g. out='sweep.csv'."
+        )
+    return _CsvStream(path, description, settings)
+
+
 class _CsvStream:
     """The CSV file of a sweep and the JSON file that says which sweep it is.
 
@@ -334,14 +356,6 @@ class _CsvStream:
     """
 
     def __init__(self, path: Path, description: dict[str, Any], settings: tuple[str, ...]) -> None:
-        if path.suffix == ".parquet":
-            raise ValueError(
-                f"out={str(path)!r}: rows are streamed to CSV only; use out="
-                f"{str(path.with_suffix('.csv'))!r} and, at the end, "
-                "result.table.to_parquet(...), which needs pyarrow."
-            )
-        if path.suffix != ".csv":
-            raise ValueError(f"out={str(path)!r} must be a .csv file, e.g. out='sweep.csv'.")
         # Imported here: glassnet/__init__.py sets __version__ only after its own imports.
         from glassnet import __version__
 
@@ -448,6 +462,77 @@ class _CsvStream:
                     "the file was edited or damaged. Delete that line to run the cell again."
                 ) from err
         return row
+
+
+class _ParquetStream(_CsvStream):
+    """A sweep's Parquet file: rewritten whole, atomically, after each finished cell.
+
+    Parquet files cannot be appended to, but they are small here (one row per
+    cell): writing all rows to a temporary file and renaming it over the old one
+    costs milliseconds, and a crash leaves either the old file or the new one.
+    Settings that are neither numbers nor booleans are stored as their text, the
+    form cells are matched by.
+    """
+
+    def __init__(self, path: Path, description: dict[str, Any], settings: tuple[str, ...]) -> None:
+        super().__init__(path, description, settings)
+        self._rows: list[dict[str, Any]] = []
+
+    def read(self) -> dict[Key, dict[str, Any]]:
+        """Check that the file belongs to this sweep and return its finished cells."""
+        if not self.path.exists():
+            return {}
+        self._check_same_sweep()
+        try:
+            table = pd.read_parquet(self.path)
+        except Exception as err:  # pyarrow raises its own kinds for damaged files
+            raise ValueError(
+                f"{self.path} cannot be read as Parquet ({type(err).__name__}: {err}); it "
+                f"was edited or damaged. Delete it and {self.sidecar.name} to start again."
+            ) from err
+        if list(table.columns) != self.columns:
+            raise ValueError(
+                f"{self.path} has columns {list(table.columns)}, not {self.columns}; it was "
+                f"edited. Choose another out= or delete {self.path} and {self.sidecar.name}."
+            )
+        self._new = False
+        n_settings = len(self.columns) - len(RESULTS)
+        finished: dict[Key, dict[str, Any]] = {}
+        for record in table.to_dict("records"):
+            values = list(record.values())
+            self._rows.append(record)
+            key = tuple(_text(value) for value in values[:n_settings])
+            finished.setdefault(key, {name: _plain(record[name]) for name in RESULTS})
+        return finished
+
+    def append(self, cell: Mapping[str, Any], row: Mapping[str, Any]) -> None:
+        """Add one finished cell and replace the file with all the rows so far."""
+        if self._new:
+            _write_atomically(self.sidecar, json.dumps(self._signed(), indent=2) + "\n")
+            self._new = False
+        settings = {
+            name: value if isinstance(value, numbers.Number) else str(value)
+            for name, value in cell.items()
+        }
+        self._rows.append({**settings, **{name: row[name] for name in RESULTS}})
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        pd.DataFrame(self._rows, columns=self.columns).to_parquet(temporary, index=False)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.path)
+
+    def close(self) -> None:
+        """Nothing stays open between cells."""
+
+
+def _text(value: Any) -> str:
+    # A number read back from Parquet is a NumPy scalar; it must give the text of
+    # the Python value the cell was keyed by (200, not 200.0; 0.1, not 0.1000...).
+    return str(value.item() if isinstance(value, np.generic) else value)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _flat(description: dict[str, Any]) -> dict[str, Any]:
