@@ -23,16 +23,18 @@ lint: setup
 
 # Debian's Chromium, for the tests that render the HTML report and drive the competition
 # pages in a real browser (the latter through Playwright, a dev extra, which launches this
-# chromium, never a downloaded one). Where it cannot be installed (not root, no apt),
-# those tests are skipped and say why.
+# chromium, never a downloaded one; Playwright's own driver, a Node.js binary, needs
+# libatomic1, which minimal Debian lacks). Where they cannot be installed (not root, no
+# apt), those tests are skipped and say why.
+BROWSER_PACKAGES := chromium libatomic1
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && ldconfig -p | grep -q 'libatomic\.so\.1'; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+	    apt-get install -y --no-install-recommends $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
 	    { apt-get update >/dev/null 2>&1 && \
-	      apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } || \
-	    echo "could not install chromium: the browser test will be skipped"; \
-	  else echo "no chromium and no apt-get as root: the browser test will be skipped"; fi; }
+	      apt-get install -y --no-install-recommends $(BROWSER_PACKAGES) >/dev/null 2>&1; } || \
+	    echo "could not install $(BROWSER_PACKAGES): the browser tests will be skipped"; \
+	  else echo "no chromium or libatomic1, and no apt-get as root: the browser tests will be skipped"; fi; }
 
 test: setup lint browser
 	$(BIN)/python -m pytest

@@ -53,8 +53,14 @@ TITANIC_TRAIN = (Path(__file__).resolve().parents[2] / "../shared/data/titanic_t
 @pytest.fixture
 def browser(tmp_path):
     """A fresh headless Chromium profile; yields its context (pages share the profile)."""
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
+    try:
+        driver = sync_api.sync_playwright().start()
+    except Exception as error:  # its Node.js driver did not run: a missing system library
+        pytest.skip(
+            f"Playwright's driver does not start here ({error}); `make browser` installs libatomic1"
+        )
+    try:
+        context = driver.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
             executable_path=CHROMIUM,
             headless=True,
@@ -64,6 +70,8 @@ def browser(tmp_path):
         context.set_default_timeout(20_000)
         yield context
         context.close()
+    finally:
+        driver.stop()
 
 
 def predictions_file(folder: Path, solution, wrong: float, seed: int = 0) -> Path:
