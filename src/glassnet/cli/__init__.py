@@ -9,6 +9,7 @@ from glassnet.cli.demo import demo
 from glassnet.cli.evaluate import evaluate
 from glassnet.cli.inspect_model import inspect_model
 from glassnet.cli.predict import predict
+from glassnet.cli.search import search, sweep_command
 from glassnet.cli.train import train
 
 app = typer.Typer(
@@ -31,5 +32,7 @@ app.command()(predict)
 app.command()(evaluate)
 app.command(name="inspect")(inspect_model)
 app.add_typer(compete_app, name="compete")
+app.command()(search)
+app.command(name="sweep")(sweep_command)
 
 __all__ = ["app"]

@@ -24,11 +24,23 @@ def _not_a_file(word: str) -> bool:
     return not word.lower().endswith(".csv")
 
 
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
+
+
 MULTI_VALUE: dict[str, Callable[[str], bool]] = {
     "--hidden": _is_int,
     "--drop": _not_a_file,
     "--fill-missing": _not_a_file,
     "--members": _not_a_file,
+    # glassnet sweep's grid: --noise 0.05 0.1 --samples 200 1000 --test-size 0.2 0.3
+    "--noise": _is_number,
+    "--samples": _is_number,
+    "--test-size": _is_number,
 }
 
 
