@@ -146,7 +146,14 @@ def ladder_threshold(
     Competitions", Algorithm 2: a new score is released only when it beats the
     previous release by more than ``s / sqrt(n)``, where ``s`` is the sample standard
     deviation of the per-row loss differences between the two submissions on the
-    ``n`` public rows.
+    ``n`` public rows. The paper's further rounding of the released score to a
+    multiple of ``1/n`` is left to the board's display precision.
+
+    Accuracy and log loss are averages of per-row losses (0/1 error, log loss), so
+    ``s`` is the paper's. F1, balanced accuracy and ROC AUC are not: their per-row
+    loss here is the 0/1 error of the labels or the squared error of the
+    probabilities, which makes the threshold an estimate of their noise, not its
+    exact value.
 
     Parameters
     ----------
