@@ -146,8 +146,8 @@ def sweep_command(
     ] = None,
     target: Annotated[float, typer.Option(help="The accuracy to reach.")] = DEFAULT_SCORE,
     seeds: Annotated[int, SeedsOption] = 10,
-    max_layers: Annotated[int, LayersOption] = 3,
-    max_units: Annotated[int, UnitsOption] = 64,
+    max_layers: Annotated[int | None, typer.Option(help="The deepest network tried (3).")] = None,
+    max_units: Annotated[int | None, typer.Option(help="The widest layer tried (64).")] = None,
     activation: Annotated[str | None, ActivationOption] = None,
     solver: Annotated[str | None, SolverOption] = None,
     max_iter: Annotated[int | None, MaxIterOption] = None,
@@ -198,8 +198,9 @@ def sweep_command(
                 scheduler=scheduler,
                 data_seed=data_seed,
                 progress=advance,
-                max_layers=max_layers,
-                max_units=max_units,
+                # Only what was given: the results file records the search's parameters,
+                # and a sweep run from Python with the defaults must be the same sweep.
+                **_given(max_layers=max_layers, max_units=max_units),
                 **_mlp_params(activation, solver, max_iter),
             )
         plotted = None
@@ -292,8 +293,12 @@ def _score(target: str | None, score: float | None) -> float:
 
 
 def _mlp_params(activation: str | None, solver: str | None, max_iter: int | None) -> dict:
-    given = {"activation": activation, "solver": solver, "max_iter": max_iter}
-    return {name: value for name, value in given.items() if value is not None}
+    return _given(activation=activation, solver=solver, max_iter=max_iter)
+
+
+def _given(**options: Any) -> dict[str, Any]:
+    """Keep the options the user gave (not None), to pass on over the API's defaults."""
+    return {name: value for name, value in options.items() if value is not None}
 
 
 # ------------------------------------------------------------------ progress
