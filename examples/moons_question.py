@@ -1,7 +1,7 @@
 """The course's moons question: how small can the network be, for which data.
 
 How small a network solves the two moons, and how does the answer change with the
-noise and the number of samples? Run it (about a minute on two cores; the sweep
+noise and the number of samples? Run it (a few minutes on two cores; the sweep
 resumes where it stopped)::
 
     python examples/moons_question.py --out docs/images
@@ -39,7 +39,7 @@ def main() -> None:
 
     grid = sweep(
         "moons",
-        n_samples=(200, 1000),
+        n_samples=(200, 1000, 5000),
         noise=(0.05, 0.1, 0.2, 0.3),
         target=0.9,
         seeds=10,

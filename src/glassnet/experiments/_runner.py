@@ -183,11 +183,15 @@ def _dask_client(scheduler: Any, timeout: float) -> Iterator[Any]:
     except Exception as err:
         # Refused, timed out, or something other than a Dask scheduler answering:
         # all mean that there is no scheduler to use at this address.
-        reason = (
-            f"no answer within {timeout:g} s"
-            if time.monotonic() - start >= 0.9 * timeout  # whatever the error says
-            else f"{type(err).__name__}: {err}"
-        )
+        if time.monotonic() - start >= 0.9 * timeout:  # whatever the error says
+            reason = f"no answer within {timeout:g} s"
+        elif isinstance(err, OSError):  # refused, unreachable, unknown host
+            reason = f"{type(err).__name__}: {err}"
+        else:  # a server that speaks, but not Dask's protocol (a proxy, a web server)
+            reason = (
+                "something answered there, but not as a Dask scheduler does "
+                f"({type(err).__name__}: {str(err)[:80]})"
+            )
         raise SchedulerError(
             f"could not connect to a Dask scheduler at {scheduler!r}: {reason}. Check that "
             "the scheduler is running (`dask scheduler` prints its address) and reachable "
