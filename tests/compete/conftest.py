@@ -6,15 +6,24 @@ backend
     "sqlite", and also "postgresql" when env DATABASE_URL is set: every test that uses
     `live_server` or `live_server_factory` runs on each.
 live_server
-    A started server of a generated competition (418 test rows, accuracy, daily limit
-    5, teams "alpha", "beta", "gamma"): ``.url``, ``.database_url``,
+    A generated competition (418 test rows, accuracy, daily limit 5, teams "alpha",
+    "beta", "gamma") on the session's shared server: ``.url``, ``.database_url``,
     ``.instructor_token``, ``.team_tokens`` (name -> token), ``.token`` (alpha's),
-    ``.competition``, ``.files`` (train/test/sample paths), ``.solution`` (the hidden
-    labels, for assertions), ``.stop()``, ``.kill()`` (SIGKILL), ``.restart()``,
+    ``.competition`` (its name, "demo-N": use it in paths), ``.files``
+    (train/test/sample paths), ``.solution`` (the hidden labels, for assertions),
     ``.client(token=None)`` (an httpx.Client with the Bearer header).
 live_server_factory
     ``live_server_factory(rows=1000, teams=50, daily_limit=10, metric="roc_auc",
-    scoring="ladder", deadline=..., titanic=True, env={...})`` for other settings.
+    scoring="ladder", deadline=..., titanic=True, env={...}, fresh=True)`` for other
+    settings.
+
+Starting a server costs seconds (a Python process importing glassnet and its web
+stack), so one server per back end serves the whole session, and each test gets a
+competition of its own in it (its own teams, counters and submissions): nothing one
+test does shows in another's. A test gets a server process of its own, on a database
+of its own, with ``fresh=True``, with ``env``, or with ``start=False``: it may then
+``.stop()``, ``.kill()`` (SIGKILL), ``.restart()`` and ``.start()`` it, and its
+competition has the plain name ("demo", or "titanic") and is the only one.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +48,7 @@ from sqlalchemy import make_url, select
 from glassnet.compete import crud
 from glassnet.compete.create import CompetitionSpec, create_competition
 from glassnet.compete.db import make_engine, session_scope, upgrade
-from glassnet.compete.models import SolutionRow
+from glassnet.compete.models import Competition, SolutionRow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = (REPO_ROOT / "../shared/data").resolve()
@@ -110,6 +120,7 @@ class LiveServer:
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    shared: bool = False  # the session's server: other tests' competitions live in it
 
     @property
     def url(self) -> str:
@@ -119,7 +130,15 @@ class LiveServer:
     def token(self) -> str:
         return next(iter(self.team_tokens.values()))
 
+    def _own(self, what: str) -> None:
+        if self.shared:
+            raise RuntimeError(
+                f"{what} the session's shared server would disturb other tests: "
+                "use live_server_factory(fresh=True) for a server of the test's own."
+            )
+
     def start(self, timeout: float = 30.0) -> None:
+        self._own("Starting")
         command = [
             sys.executable,
             "-m",
@@ -148,6 +167,10 @@ class LiveServer:
 
     def stop(self) -> None:
         """Stop the server as Ctrl-C would (SIGINT), and wait for it."""
+        self._own("Stopping")
+        self._stop()
+
+    def _stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
@@ -158,6 +181,7 @@ class LiveServer:
 
     def kill(self) -> None:
         """Kill the server with SIGKILL (kill -9), mid-whatever it was doing."""
+        self._own("Killing")
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
@@ -189,7 +213,10 @@ class LiveServer:
         try:
             with engine.connect() as connection:
                 rows = connection.execute(
-                    select(SolutionRow.public).order_by(SolutionRow.position)
+                    select(SolutionRow.public)
+                    .join(Competition, SolutionRow.competition_id == Competition.id)
+                    .where(Competition.name == self.competition)
+                    .order_by(SolutionRow.position)
                 ).all()
         finally:
             engine.dispose()
@@ -264,9 +291,35 @@ def new_database_url(backend, tmp_path, request):
     return new
 
 
+@pytest.fixture(scope="session")
+def shared_servers(tmp_path_factory):
+    """The session's servers, one per back end, started when a test first needs one."""
+    hosts: dict[str, LiveServer] = {}
+    names = iter(range(1_000_000))
+
+    def get(backend: str, new_database_url: Callable[[], str]) -> tuple[LiveServer, int]:
+        """The back end's shared server, and a number for a new competition's name."""
+        if backend not in hosts:
+            folder = tmp_path_factory.mktemp(f"shared-{backend}")
+            url = f"sqlite:///{folder / 'shared.db'}" if backend == "sqlite" else new_database_url()
+            upgrade(url)
+            host = LiveServer(url, "", "", {}, {}, pd.DataFrame(), log=folder / "server.log")
+            host.start()
+            host.shared = True
+            hosts[backend] = host
+        return hosts[backend], next(names)
+
+    yield get
+    for host in hosts.values():
+        host._stop()
+
+
 @pytest.fixture
-def live_server_factory(new_database_url, tmp_path):
-    """Start servers of competitions made to order; all are stopped after the test."""
+def live_server_factory(backend, new_database_url, shared_servers, tmp_path):
+    """Competitions made to order, on the shared server or (see above) on servers of their own.
+
+    The test's own servers are stopped after it.
+    """
     servers: list[LiveServer] = []
 
     def factory(
@@ -275,12 +328,20 @@ def live_server_factory(new_database_url, tmp_path):
         titanic: bool = False,
         env: dict[str, str] | None = None,
         start: bool = True,
+        fresh: bool = False,
         **options,
     ) -> LiveServer:
         folder = tmp_path / f"server{len(servers)}"
-        url = new_database_url()
+        own = fresh or bool(env) or not start
+        host = None
+        if own:
+            url = new_database_url()
+            upgrade(url)
+        else:
+            host, number = shared_servers(backend, new_database_url)
+            url = host.database_url
+            options.setdefault("name", f"{'titanic' if titanic else 'demo'}-{number}")
         spec = _spec(folder, rows, titanic, options)
-        upgrade(url)
         engine = make_engine(url)
         try:
             created = create_competition(engine, spec)
@@ -300,6 +361,9 @@ def live_server_factory(new_database_url, tmp_path):
             log=folder / "server.log",
             env=env or {},
         )
+        if host is not None:
+            server.port, server.process, server.shared = host.port, host.process, True
+            return server
         servers.append(server)
         if start:
             server.start()
@@ -333,5 +397,5 @@ def _add_teams(engine, competition: str, names: list[str]) -> dict[str, str]:
 
 @pytest.fixture
 def live_server(live_server_factory):
-    """A started server of the default generated competition (see the module docstring)."""
+    """The default generated competition on the shared server (see the module docstring)."""
     return live_server_factory()

@@ -178,7 +178,11 @@ def test_leaderboard_with_teams_and_baselines_renders(
     live_server_factory, lazy_model, browser, tmp_path
 ):
     server = live_server_factory(
-        titanic=True, teams=list(TEAMS), daily_limit=5, baselines={"lazy MLP": lazy_model}
+        titanic=True,
+        teams=list(TEAMS),
+        daily_limit=5,
+        baselines={"lazy MLP": lazy_model},
+        fresh=True,  # the README screenshot shows the plain name
     )
     for seed, (team, wrongs) in enumerate(TEAMS.items()):
         with server.client(server.team_tokens[team]) as client:

@@ -194,29 +194,39 @@ def test_submit_and_leaderboard_over_http(live_server, tmp_path):
     predictions = tmp_path / "predictions.csv"
     predictions.write_bytes(live_server.predictions_csv(flip=50))
     submitted = run(
-        "submit", predictions, "--server", live_server.url, "--token", live_server.token, "--json"
+        "submit",
+        predictions,
+        "--server",
+        live_server.url,
+        "--token",
+        live_server.token,
+        "--json",
+        "--competition",
+        live_server.competition,
     )
     assert submitted.exit_code == 0, submitted.output
     assert json.loads(submitted.output)["remaining_today"] == 4
-    text = run("submit", predictions, "--server", live_server.url, "--token", live_server.token)
+    where = ["--server", live_server.url, "--competition", live_server.competition]
+    text = run("submit", predictions, *where, "--token", live_server.token)
     assert "The same file again: counted once." in text.output
-    board = run("leaderboard", "--server", live_server.url)
+    board = run("leaderboard", *where)
     assert board.exit_code == 0 and "alpha" in board.output and "(baseline)" in board.output
     bad = tmp_path / "bad.csv"
     bad.write_text("PassengerId,Survived\n1,0\n")
-    refused = run("submit", bad, "--server", live_server.url, "--token", live_server.token)
+    refused = run("submit", bad, *where, "--token", live_server.token)
     assert refused.exit_code == 1
     assert "The server refused (422): The header should be Id,Label" in refused.output
-    wrong = run("submit", predictions, "--server", live_server.url, "--token", "nope")
+    wrong = run("submit", predictions, *where, "--token", "nope")
     assert wrong.exit_code == 1 and "(401)" in wrong.output
 
 
 def test_reveal_from_the_command_line(live_server):
     with live_server.client(live_server.token) as client:
         live_server.upload(client, live_server.predictions_csv(flip=20))
-    result = run("reveal", "--database", live_server.database_url)
+    name = ["--competition", live_server.competition]
+    result = run("reveal", "--database", live_server.database_url, *name)
     assert result.exit_code == 0, result.output
-    board = json.loads(run("leaderboard", "--server", live_server.url, "--json").output)
+    board = json.loads(run("leaderboard", "--server", live_server.url, *name, "--json").output)
     assert board["revealed"] and all(r["private_score"] is not None for r in board["rows"])
 
 

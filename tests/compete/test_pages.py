@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 
-def test_index_redirects_to_the_only_leaderboard(live_server):
+def test_index_redirects_to_the_only_leaderboard(live_server_factory):
+    live_server = live_server_factory(fresh=True)  # the only competition of its server
     with live_server.client() as client:
         answer = client.get("/", follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].endswith("/c/demo")
@@ -19,24 +20,30 @@ def test_index_redirects_to_the_only_leaderboard(live_server):
 def test_submit_form_shows_the_score_or_the_reason(live_server):
     content = live_server.predictions_csv(flip=12)
     with live_server.client() as client:
-        form = client.get("/c/demo/submit").text
+        form = client.get(f"/c/{live_server.competition}/submit").text
         for needed in ('id="submit-form"', 'name="token"', 'name="file"', 'id="submit-button"'):
             assert needed in form
         assert "<code>Id,Label</code>" in form
         files = {"file": ("mine.csv", content, "text/csv")}
-        done = client.post("/c/demo/submit", data={"token": live_server.token}, files=files)
+        done = client.post(
+            f"/c/{live_server.competition}/submit", data={"token": live_server.token}, files=files
+        )
         assert done.status_code == 200
         result = re.search(r'<div id="result" class="ok">(.*?)</div>', done.text, re.S).group(1)
         assert "scored" in result and "4 submissions left today" in result
         bad = {"file": ("bad.csv", b"Id,Label\n", "text/csv")}
-        refused = client.post("/c/demo/submit", data={"token": live_server.token}, files=bad)
+        refused = client.post(
+            f"/c/{live_server.competition}/submit", data={"token": live_server.token}, files=bad
+        )
         assert refused.status_code == 422
         assert '<div id="result" class="error">The file has a header but no predictions' in (
             refused.text
         )
-        anonymous = client.post("/c/demo/submit", data={"token": "x"}, files=files)
+        anonymous = client.post(
+            f"/c/{live_server.competition}/submit", data={"token": "x"}, files=files
+        )
         assert anonymous.status_code == 401 and "team&#39;s token" in anonymous.text
-        board = client.get("/c/demo").text
+        board = client.get(f"/c/{live_server.competition}").text
     assert '<tr data-team="alpha">' in board
 
 
@@ -44,17 +51,19 @@ def test_team_page_lists_submissions_and_chooses_finals(live_server):
     with live_server.client(live_server.token) as client:
         first = live_server.upload(client, live_server.predictions_csv(flip=9)).json()
     with live_server.client() as client:
-        assert 'name="token"' in client.get("/c/demo/team").text
-        page = client.post("/c/demo/team", data={"token": live_server.token}).text
+        assert 'name="token"' in client.get(f"/c/{live_server.competition}/team").text
+        page = client.post(
+            f"/c/{live_server.competition}/team", data={"token": live_server.token}
+        ).text
         assert f'<tr data-submission="{first["id"]}">' in page
         assert "4 of 5 submissions left today" in page
         chosen = client.post(
-            "/c/demo/team",
+            f"/c/{live_server.competition}/team",
             data={"token": live_server.token, "submission_id": first["id"], "selected": "true"},
         ).text
         assert f"Submission {first['id']} is now a final one." in chosen
         assert "<strong>final</strong>" in chosen
-        wrong = client.post("/c/demo/team", data={"token": "nope"})
+        wrong = client.post(f"/c/{live_server.competition}/team", data={"token": "nope"})
         assert wrong.status_code == 401
 
 

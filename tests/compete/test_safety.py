@@ -109,7 +109,9 @@ def public_strings(answers) -> set[str]:
     return shown
 
 
-def test_no_route_reveals_hidden_labels_or_private_scores(live_server):
+def test_no_route_reveals_hidden_labels_or_private_scores(live_server_factory):
+    # A server of its own: every private score in its database is this competition's.
+    live_server = live_server_factory(fresh=True)
     team, instructor = live_server.token, live_server.instructor_token
     good = live_server.predictions_csv(flip=80, seed=3)
     with live_server.client(live_server.team_tokens["beta"]) as beta:
