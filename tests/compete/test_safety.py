@@ -12,6 +12,7 @@ works.
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 from sqlalchemy import select
@@ -111,7 +112,9 @@ def public_strings(answers) -> set[str]:
 
 def test_no_route_reveals_hidden_labels_or_private_scores(live_server_factory):
     # A server of its own: every private score in its database is this competition's.
-    live_server = live_server_factory(fresh=True)
+    # The walk tries team tokens on instructor routes and back, more wrong tokens than
+    # the limit on guessing allows a minute: raised here, so every route really answers.
+    live_server = live_server_factory(env={"GLASSNET_COMPETE_AUTH_FAILURES_PER_MINUTE": "100000"})
     team, instructor = live_server.token, live_server.instructor_token
     good = live_server.predictions_csv(flip=80, seed=3)
     with live_server.client(live_server.team_tokens["beta"]) as beta:
@@ -152,3 +155,54 @@ def test_tokens_are_stored_hashed(live_server_factory):
     for token in [live_server.instructor_token, *live_server.team_tokens.values()]:
         assert token not in dump
     assert np.all([len(t) >= 32 for t in live_server.team_tokens.values()])
+
+
+def test_guessing_tokens_gets_an_address_refused_for_a_while(live_server_factory):
+    server = live_server_factory(
+        env={
+            "GLASSNET_COMPETE_AUTH_FAILURES_PER_MINUTE": "5",
+            "GLASSNET_COMPETE_AUTH_BLOCK_SECONDS": "3",
+        }
+    )
+    good = server.predictions_csv(flip=10)
+    for k in range(5):
+        with server.client(f"guess-{k}") as guesser:
+            assert server.upload(guesser, good).status_code == 401
+    # Now even the right token is refused from this address: a lucky guess would not show.
+    with server.client(server.token) as team:
+        refused = server.upload(team, good)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) <= 3
+        assert (
+            "Too many wrong tokens from your address (5 within a minute)"
+            in (refused.json()["detail"])
+        )
+        instructor = team.post(
+            f"/api/competitions/{server.competition}/reveal",
+            headers={"Authorization": f"Bearer {server.instructor_token}"},
+        )
+        assert instructor.status_code == 429
+        page = team.post(f"/c/{server.competition}/team", data={"token": server.token})
+        assert page.status_code == 429 and "Too many wrong tokens" in page.text
+        # Pages and boards that need no token still answer.
+        board = team.get(f"/api/competitions/{server.competition}/leaderboard")
+        assert board.status_code == 200
+        # Nothing was counted or stored while refused.
+        time.sleep(3.2)
+        accepted = server.upload(team, good)
+        assert accepted.status_code == 201 and accepted.json()["remaining_today"] == 4
+
+
+def test_the_default_limit_is_twenty_wrong_tokens_a_minute(live_server):
+    # Uvicorn takes the client's address from X-Forwarded-For when the connection comes
+    # from loopback (a reverse proxy): an address of this test's own on the shared server.
+    address = {"X-Forwarded-For": "198.51.100.20"}
+    path = f"/api/competitions/{live_server.competition}/team"
+    with live_server.client() as client:
+        for k in range(20):
+            wrong = {**address, "Authorization": f"Bearer wrong-{k}"}
+            assert client.get(path, headers=wrong).status_code == 401
+        right = {**address, "Authorization": f"Bearer {live_server.token}"}
+        assert client.get(path, headers=right).status_code == 429
+        # Another address is not held back by this one's guesses.
+        elsewhere = {"X-Forwarded-For": "198.51.100.21", "Authorization": right["Authorization"]}
+        assert client.get(path, headers=elsewhere).status_code == 200

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from glassnet.compete.api import pages, routes
+from glassnet.compete.auth_limit import FailedAuthLimiter
 from glassnet.compete.config import Settings
 from glassnet.compete.db import make_engine, upgrade
 
@@ -56,6 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.auth_limiter = FailedAuthLimiter(
+        settings.auth_failures_per_minute, 60.0, settings.auth_block_seconds
+    )
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.middleware("http")(_limit_body(settings.max_upload_bytes))
     app.include_router(routes.router)

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
         (a double-click), returned again.
     sqlite_busy_timeout_ms : int
         How long a SQLite writer waits for another one before giving up.
+    auth_failures_per_minute : int
+        After this many wrong tokens within a minute from one client address, every
+        token check from it is answered 429 for ``auth_block_seconds``.
+    auth_block_seconds : float
+        How long such an address stays refused.
     """
 
     model_config = SettingsConfigDict(env_prefix="GLASSNET_COMPETE_")
@@ -32,6 +37,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 5_000_000
     duplicate_window_seconds: float = 30.0
     sqlite_busy_timeout_ms: int = 30_000
+    auth_failures_per_minute: int = 20
+    auth_block_seconds: float = 60.0
 
 
 def normalise_database_url(url: str) -> str:

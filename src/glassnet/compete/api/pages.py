@@ -64,7 +64,7 @@ def submit_form(
     found = service.get_competition(session, name)
     info = service.competition_info(found, service.solution_for(request, session, found))
     try:
-        team = service.require_team(session, found, token.strip())
+        team = service.require_team(request, session, found, token.strip())
         content = read_upload(file, request.app.state.settings.max_upload_bytes)
         result = service.submit(request, session, found, team, content, file.filename or "")
     except HTTPException as err:
@@ -93,7 +93,7 @@ def team_view_page(
     found = service.get_competition(session, name)
     info = service.competition_info(found, service.solution_for(request, session, found))
     try:
-        team = service.require_team(session, found, token.strip())
+        team = service.require_team(request, session, found, token.strip())
     except HTTPException as err:
         return _render(request, "team.html", err.status_code, info=info, error=err.detail)
     message = None

@@ -86,7 +86,7 @@ def safe_cell(value: object) -> str:
 def submit(name: str, file: UploadFile, request: Request, session: SessionDep) -> SubmitResult:
     """Upload a submission CSV (team token): scored at once, or refused with the reason."""
     found = service.get_competition(session, name)
-    team = service.require_team(session, found, service.bearer_token(request))
+    team = service.require_team(request, session, found, service.bearer_token(request))
     content = read_upload(file, request.app.state.settings.max_upload_bytes)
     return service.submit(request, session, found, team, content, file.filename or "upload.csv")
 
@@ -108,7 +108,7 @@ def read_upload(file: UploadFile, limit: int) -> bytes:
 def team(name: str, request: Request, session: SessionDep) -> TeamView:
     """Show the team's submissions and what it has left today (team token)."""
     found = service.get_competition(session, name)
-    member = service.require_team(session, found, service.bearer_token(request))
+    member = service.require_team(request, session, found, service.bearer_token(request))
     return service.team_view(session, found, member)
 
 
@@ -122,7 +122,7 @@ def select_final(
 ) -> SubmissionOut:
     """Choose a submission as one of the team's finals, or unchoose it (team token)."""
     found = service.get_competition(session, name)
-    member = service.require_team(session, found, service.bearer_token(request))
+    member = service.require_team(request, session, found, service.bearer_token(request))
     if crud.is_closed(found):
         raise HTTPException(409, service.closed_message(found) + " Finals can no longer change.")
     try:
@@ -140,7 +140,7 @@ def select_final(
 def add_team(name: str, new: NewTeam, request: Request, session: SessionDep) -> NewTeamToken:
     """Add a team (instructor token); its token is in the answer, this once."""
     found = service.get_competition(session, name)
-    service.require_instructor(found, service.bearer_token(request))
+    service.require_instructor(request, found, service.bearer_token(request))
     try:
         created, token = crud.add_team(session, found, new.name, ", ".join(new.members))
     except ValueError as err:
@@ -153,7 +153,7 @@ def add_team(name: str, new: NewTeam, request: Request, session: SessionDep) -> 
 def reveal(name: str, request: Request, session: SessionDep) -> Revealed:
     """Show the private scores now, before the deadline (instructor token)."""
     found = service.get_competition(session, name)
-    service.require_instructor(found, service.bearer_token(request))
+    service.require_instructor(request, found, service.bearer_token(request))
     found.revealed = True
     session.commit()
     return Revealed(revealed=True)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glassnet.compete import board, crud
+from glassnet.compete.auth_limit import FailedAuthLimiter
 from glassnet.compete.models import Competition, Submission, Team
 from glassnet.compete.schemas import (
     CompetitionInfo,
@@ -40,10 +41,14 @@ def get_competition(session: Session, name: str) -> Competition:
     return competition
 
 
-def require_team(session: Session, competition: Competition, token: str | None) -> Team:
-    """Return the team whose token this is, or answer 401."""
+def require_team(
+    request: Request, session: Session, competition: Competition, token: str | None
+) -> Team:
+    """Return the team whose token this is, or answer 401 (429 to an address that guesses)."""
+    _refuse_if_blocked(request)
     team = crud.team_for_token(session, competition, token)
     if team is None:
+        _count_failure(request, token)
         raise HTTPException(
             401,
             "This needs your team's token (Authorization: Bearer TOKEN); "
@@ -52,10 +57,37 @@ def require_team(session: Session, competition: Competition, token: str | None) 
     return team
 
 
-def require_instructor(competition: Competition, token: str | None) -> None:
-    """Answer 401 unless the token is the competition's instructor token."""
+def require_instructor(request: Request, competition: Competition, token: str | None) -> None:
+    """Answer 401 unless the token is the competition's instructor token (429, see above)."""
+    _refuse_if_blocked(request)
     if not crud.token_matches(token, competition.instructor_token_hash):
+        _count_failure(request, token)
         raise HTTPException(401, "This needs the instructor token (Authorization: Bearer TOKEN).")
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _refuse_if_blocked(request: Request) -> None:
+    """Answer 429 while the client's address is blocked for guessing tokens."""
+    limiter: FailedAuthLimiter = request.app.state.auth_limiter
+    left = limiter.blocked_for(_address(request))
+    if left > 0:
+        seconds = max(int(left + 0.999), 1)
+        raise HTTPException(
+            429,
+            f"Too many wrong tokens from your address ({limiter.failures} within a minute); "
+            f"token checks from it are refused for {seconds} s more. Check the token you "
+            "were given, then try again.",
+            headers={"Retry-After": str(seconds)},
+        )
+
+
+def _count_failure(request: Request, token: str | None) -> None:
+    # A request without a token guesses nothing (a visitor opening the team page).
+    if token:
+        request.app.state.auth_limiter.failed(_address(request))
 
 
 def solution_for(request: Request, session: Session, competition: Competition) -> crud.Solution:
