@@ -125,6 +125,8 @@ def test_submit_through_the_form_and_the_open_leaderboard_shows_the_new_row(
     row.wait_for(timeout=LIVE_TIMEOUT_MS)
     cells = board_rows(board)["alpha"]
     assert shown in cells and "baseline" not in row.inner_text()
+    # Drawn by the page's script: as many decimals as the server's own rows.
+    assert re.fullmatch(r"[01]\.\d{5}", shown) and re.fullmatch(r"[01]\.\d{5}", cells[2])
     assert set(board_rows(board)) == set(before) | {"alpha"}
 
     # The result's link leads to the same board.
@@ -203,7 +205,8 @@ def test_leaderboard_with_teams_and_baselines_renders(
     with server.client() as client:
         api = client.get(f"/api/competitions/{server.competition}/leaderboard").json()
     assert list(rows) == [row["team"] for row in api["rows"]]
-    assert all(re.fullmatch(r"0\.\d+|1(\.0+)?", cells[2]) for cells in rows.values())
+    # Every score with the stated 5 decimals (0.80000 beside 0.89600, not 0.8).
+    assert all(re.fullmatch(r"[01]\.\d{5}", cells[2]) for cells in rows.values())
 
     shot = tmp_path / "compete_leaderboard.png"
     page.screenshot(path=str(shot), full_page=True)

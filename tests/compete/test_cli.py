@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -271,3 +272,18 @@ def test_competition_names_must_fit_in_a_url(generated_files, tmp_path):
         f"sqlite:///{tmp_path / 'c.db'}",
     )
     assert result.exit_code == 1 and "goes into URLs" in result.output
+
+
+def test_the_table_shows_every_score_with_the_stated_decimals(live_server_factory):
+    server = live_server_factory(precision=3)
+    with server.client(server.token) as client:
+        assert server.upload(client, server.predictions_csv()).status_code == 201  # all right
+    name = ["--competition", server.competition]
+    assert run("reveal", "--database", server.database_url, *name).exit_code == 0
+    table = run("leaderboard", "--server", server.url, *name)
+    assert table.exit_code == 0, table.output
+    rows = [line.split("│") for line in table.output.splitlines() if "│" in line]
+    alpha = next(cells for cells in rows if cells[2].strip() == "alpha")
+    assert [alpha[3].strip(), alpha[4].strip()] == ["1.000", "1.000"]  # not "1.0"
+    scores = [cells[k].strip() for cells in rows for k in (3, 4)]
+    assert len(scores) == 4 and all(re.fullmatch(r"[01]\.\d{3}", s) for s in scores), scores

@@ -74,3 +74,26 @@ def test_api_description_needs_no_cdn(live_server):
         spec = client.get("/openapi.json").json()
     assert "/api/competitions/{name}/leaderboard" in spec["paths"]
     assert not any(path.startswith("/c/") for path in spec["paths"])
+
+
+def test_every_score_is_shown_with_the_stated_decimals(live_server_factory):
+    server = live_server_factory(precision=3)
+    with server.client(server.token) as client:
+        done = server.upload(client, server.predictions_csv())  # all right: 1.0
+        assert done.status_code == 201
+    with server.client(server.instructor_token) as instructor:
+        instructor.post(f"/api/competitions/{server.competition}/reveal")
+    with server.client() as client:
+        page = client.get(f"/c/{server.competition}").text
+        team = client.post(f"/c/{server.competition}/team", data={"token": server.token}).text
+    board = page.split('<table id="leaderboard">')[1].split("</table>")[0]
+    rows = re.findall(r'<tr data-team="([^"]+)"[^>]*>(.*?)</tr>', board, re.S)
+    cells = {team: re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for team, row in rows}
+    assert cells["alpha"][2:4] == ["1.000", "1.000"]  # not "1.0" beside "0.624"
+    scores = [c.strip() for row in cells.values() for c in row[2:4]]
+    assert len(scores) == 4 and all(re.fullmatch(r"[01]\.\d{3}", s) for s in scores), scores
+    assert '<td class="num">1.000' in team
+    # The live refresh writes them the same way, with the precision the API states.
+    assert "toFixed(digits)" in page
+    api = server.client().get(f"/api/competitions/{server.competition}/leaderboard").json()
+    assert api["precision"] == 3

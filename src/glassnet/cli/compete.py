@@ -312,16 +312,23 @@ def _board_table(board: dict) -> Table:
         columns += ["private", "private #", "shake-up"]
     for column in [*columns, "entries"]:
         table.add_column(column, justify="left" if column == "team" else "right")
+    digits = board.get("precision")  # a server of before the field: its own numbers
+
+    def score(value: float | None) -> str:
+        if value is None or digits is None:
+            return _blank(value)
+        return f"{value:.{digits}f}"
+
     for row in board["rows"]:
         cells = [
             _blank(row["rank"]),
             row["team"] + (" (baseline)" if row["baseline"] else ""),
-            str(row["public_score"]),
+            score(row["public_score"]),
         ]
         if board["revealed"]:
             shake = row["shake_up"]
             cells += [
-                _blank(row["private_score"]),
+                score(row["private_score"]),
                 _blank(row["private_rank"]),
                 f"{shake:+d}" if shake else "",
             ]

@@ -61,10 +61,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.auth_failures_per_minute, 60.0, settings.auth_block_seconds
     )
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
+    app.state.templates.env.filters["decimals"] = decimals
     app.middleware("http")(_limit_body(settings.max_upload_bytes))
     app.include_router(routes.router)
     app.include_router(pages.router)
     return app
+
+
+def decimals(score: float | None, digits: int) -> str:
+    """Write a score with exactly `digits` decimals (0.80000 beside 0.89600); None as ""."""
+    return "" if score is None else f"{score:.{digits}f}"
 
 
 def _limit_body(

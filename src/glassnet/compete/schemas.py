@@ -59,6 +59,7 @@ class Leaderboard(BaseModel):
     metric: str
     greater_is_better: bool
     revealed: bool
+    precision: int = Field(description="decimals the scores are rounded to, and shown with")
     rows: list[LeaderboardRow]
 
 

@@ -159,6 +159,7 @@ def leaderboard(session: Session, competition: Competition) -> Leaderboard:
         metric=competition.metric,
         greater_is_better=metric.greater_is_better,
         revealed=revealed,
+        precision=digits,
         rows=rows,
     )
 
