@@ -177,3 +177,21 @@ def test_bad_sweep_input_is_explained(tmp_path, args, message):
     result = invoke("sweep", "--max-units", "1", "--seeds", "1", "--max-layers", "1", *args)
     assert result.exit_code == 1, result.output
     assert message in " ".join(result.output.split())
+
+
+def test_sweep_success_rate_reaches_every_search():
+    args = ["--noise", "0.05", "--samples", "200", "--target", "0.9", *SWEEP_SMALL]
+    result = invoke("sweep", *args, "--success-rate", "0.5", "--json")
+    assert result.exit_code == 0, result.output
+    expected = sweep(
+        n_samples=[200],
+        noise=[0.05],
+        target=0.9,
+        success_rate=0.5,
+        seeds=2,
+        max_units=4,
+        max_layers=1,
+    )
+    cell = json.loads(result.output)["cells"][0]
+    assert cell["units"] == expected.table["units"][0]
+    assert cell["success_rate"] == expected.table["success_rate"][0]

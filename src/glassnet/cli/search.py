@@ -136,16 +136,21 @@ def search(
 def sweep_command(
     problem: Annotated[str, typer.Argument(help="moons or circles.")] = "moons",
     noise: Annotated[
-        list[float] | None, typer.Option(help="Noise levels: --noise 0.05 0.1 0.2 0.3.")
+        list[float] | None,
+        typer.Option(help="Noise levels: --noise 0.05 0.1 0.2 0.3 (default 0.1)."),
     ] = None,
     samples: Annotated[
-        list[int] | None, typer.Option(help="Sample sizes: --samples 200 1000 5000.")
+        list[int] | None, typer.Option(help="Sample sizes: --samples 200 1000 5000 (default 1000).")
     ] = None,
     test_size: Annotated[
-        list[float] | None, typer.Option(help="Shares held out for scoring: --test-size 0.3.")
+        list[float] | None,
+        typer.Option(help="Shares held out for scoring: --test-size 0.2 0.3 (default 0.3)."),
     ] = None,
     target: Annotated[float, typer.Option(help="The accuracy to reach.")] = DEFAULT_SCORE,
     seeds: Annotated[int, SeedsOption] = 10,
+    success_rate: Annotated[
+        float | None, typer.Option(help="Share of the seeds that must reach the target (0.8).")
+    ] = None,
     max_layers: Annotated[int | None, typer.Option(help="The deepest network tried (3).")] = None,
     max_units: Annotated[int | None, typer.Option(help="The widest layer tried (64).")] = None,
     activation: Annotated[str | None, ActivationOption] = None,
@@ -185,7 +190,7 @@ def sweep_command(
         n_cells = math.prod(len(values) for values in grid.values())
         output.print(
             f"[bold]{problem}[/bold]: {n_cells} cells, accuracy {target:g} on "
-            f"{math.ceil(0.8 * seeds - 1e-9)} of {seeds} seeds"
+            f"{math.ceil((success_rate or 0.8) * seeds - 1e-9)} of {seeds} seeds"
         )
         with _cell_progress(output.console, output.talking, n_cells) as advance:
             result = sweep(
@@ -200,7 +205,7 @@ def sweep_command(
                 progress=advance,
                 # Only what was given: the results file records the search's parameters,
                 # and a sweep run from Python with the defaults must be the same sweep.
-                **_given(max_layers=max_layers, max_units=max_units),
+                **_given(max_layers=max_layers, max_units=max_units, success_rate=success_rate),
                 **_mlp_params(activation, solver, max_iter),
             )
         plotted = None
