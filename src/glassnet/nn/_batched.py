@@ -409,6 +409,8 @@ class _Stack:
                 if tiles > 1:
                     layers[-1]["tile"] = np.empty((k, 1, tiles * units), dtype=dtype)
             layers[0]["ones"] = np.ones((k, 1, n), dtype=dtype)
+            widest = max(units for _, units in self.shapes)
+            layers[0]["scratch"] = np.empty((k, n, widest), dtype=dtype)
             layers[0]["l2"] = np.empty((k, self.n_coef), dtype=dtype)
             layers[-1]["terms"] = np.empty_like(layers[-1]["a"])
             self._work[n] = layers
@@ -463,9 +465,10 @@ class _Stack:
             z = below["z"] if below["z"] is not below["a"] else None
             # Over every unit: padded units have delta = 0 and finite a and z, and
             # strided slices of a few units made the derivatives 2x slower.
+            scratch = work[0]["scratch"][:, :, : delta.shape[2]]
             for rows, acts in self.segments:
                 z_rows = None if z is None else z[rows]
-                acts[i - 1].backward(below["a"][rows], z_rows, delta[rows])
+                _backward(acts[i - 1], below["a"][rows], z_rows, delta[rows], scratch[rows])
         coef_grads = self.grads[:, : self.n_coef]
         l2 = np.multiply(coefs, alpha_over_n, out=work[0]["l2"])
         coef_grads += l2
@@ -538,6 +541,27 @@ def _views(flat: Array, shapes: list[tuple[int, int]]) -> tuple[list[Array], lis
         intercepts.append(flat[:, start:stop].reshape(n, 1, fan_out, copy=False))
         start = stop
     return coefs, intercepts
+
+
+def _backward(act: Activation, a: Array, z: Array | None, delta: Array, scratch: Array) -> None:
+    """``act.backward(a, z, delta)``, the usual activations' temporaries in ``scratch``.
+
+    The same operations in the same order as ``_activations`` (so the same numbers),
+    without allocating a temporary the size of the layer at every step.
+    """
+    if act.name == "relu":
+        mask = np.greater(a, 0, out=scratch)  # 1.0 / 0.0: delta * (a > 0) as relu's grad
+        np.multiply(delta, mask, out=delta)
+    elif act.name == "tanh":
+        np.multiply(a, a, out=scratch)  # a**2
+        np.subtract(1, scratch, out=scratch)
+        np.multiply(delta, scratch, out=delta)
+    elif act.name == "logistic":
+        np.multiply(delta, a, out=delta)
+        np.subtract(1, a, out=scratch)
+        np.multiply(delta, scratch, out=delta)
+    else:
+        act.backward(a, z, delta)
 
 
 def _bias_tiles(n: int, units: int) -> int:
@@ -731,12 +755,13 @@ class _Trainer:
         self.orders = np.tile(np.arange(n), (len(estimators), 1))  # each network's row order
 
     def run(self) -> None:
-        n = self.X.shape[0]
         while self.estimators:
             started = time.perf_counter()
             if self.shuffle:
+                # order[permutation(n)] as Minibatches draws it, without the arange and
+                # the copy: shuffling the row in place makes the same swaps.
                 for k, est in enumerate(self.estimators):
-                    self.orders[k] = self.orders[k][est._random_state.permutation(n)]
+                    est._random_state.shuffle(self.orders[k])
             losses = self._epoch()
             self._end_epoch(losses, time.perf_counter() - started)
 
@@ -767,8 +792,14 @@ class _Trainer:
         t = self.estimators[0].t_ + n  # every network in the stack has seen as many rows
         optimizer.iteration_ends(t)
         keep = []
+        # Python floats once for all networks, not one NumPy scalar at a time.
+        losses_, rates, norms = (
+            losses.tolist(),
+            optimizer.learning_rate[:, 0].tolist(),
+            weight_norms.tolist(),
+        )
         for k, est in enumerate(self.estimators):
-            loss = float(losses[k])
+            loss = losses_[k]
             if not finite[k]:
                 self._diverged(est)
                 continue
@@ -782,10 +813,10 @@ class _Trainer:
                     "loss": loss,
                     "validation_loss": None,
                     "validation_score": None,
-                    "learning_rate": float(optimizer.learning_rate[k, 0]),
+                    "learning_rate": rates[k],
                     "seconds": seconds / len(self.estimators),
                     "grad_norm": math.nan,
-                    "weight_norm": float(weight_norms[k]),
+                    "weight_norm": norms[k],
                 }
             )
             stop = False
