@@ -47,6 +47,7 @@ cache (``_STACK_ELEMENTS``). On 700 rows, 200 epochs, a 2-core machine: 48 netwo
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import math
 import time
@@ -306,7 +307,7 @@ class _Stack:
         self.params = np.zeros((n_nets, n_params), dtype=dtype)
         self.grads = np.zeros_like(self.params)
         self.mask = np.zeros_like(self.params)  # 1.0 where the network has a parameter
-        self._work: dict[int, list[dict[str, Array]]] = {}
+        self._work: dict[int, list[dict[str, Any]]] = {}
         self._bind()
         mask_W, mask_b = _views(self.mask, self.shapes)
         for k, row in enumerate(units):
@@ -384,7 +385,7 @@ class _Stack:
         # zeros. Rows now hold other networks than before: start from zeros again.
         self._work.clear()
 
-    def work(self, n: int) -> list[dict[str, Array]]:
+    def work(self, n: int) -> list[dict[str, Any]]:
         """Per layer, ``z``, ``a`` and ``delta`` arrays ``(n_nets, n, units)``, made once.
 
         Reused across minibatches (and made afresh when networks leave the stack):
@@ -413,8 +414,33 @@ class _Stack:
             layers[0]["scratch"] = np.empty((k, n, widest), dtype=dtype)
             layers[0]["l2"] = np.empty((k, self.n_coef), dtype=dtype)
             layers[-1]["terms"] = np.empty_like(layers[-1]["a"])
+            self._bind_runs(layers)
             self._work[n] = layers
         return self._work[n]
+
+    def _bind_runs(self, layers: list[dict[str, Any]]) -> None:
+        """Slice the work arrays for each run and segment once, not at every step.
+
+        ``forward`` lists ``(function, z, a)`` per run of a hidden layer;
+        ``backward`` ``(activation, a, z or None, delta, scratch)`` per segment.
+        """
+        scratch = layers[0]["scratch"]
+        for i in range(self.n_hidden):
+            layer = layers[i]
+            z, a, delta = layer["z"], layer["a"], layer["delta"]
+            layer["forward"] = []
+            for rows, width, act in self.runs[i]:
+                # Padded units keep z = 0 in a (or a's zeros): times their zero weights out.
+                cols = slice(None) if width in (0, z.shape[2]) else slice(width)
+                layer["forward"].append((act.forward, z[rows, :, cols], a[rows, :, cols]))
+            # Over every unit: padded units have delta = 0 and finite a and z, and
+            # strided slices of a few units made the derivatives 2x slower.
+            own_z = z if z is not a else None
+            rest = scratch[:, :, : delta.shape[2]]
+            layer["backward"] = [
+                (acts[i], a[rows], None if own_z is None else own_z[rows], delta[rows], rest[rows])
+                for rows, acts in self.segments
+            ]
 
     def loss_and_gradient(self, X: Array, Y: Array, alpha_over_n: Array, alpha: Array) -> Array:
         """Per-network loss on stacked minibatches; gradients are left in ``self.grads``.
@@ -462,20 +488,15 @@ class _Stack:
             else:
                 np.matmul(delta, WT, out=below["delta"])
             delta = below["delta"]  # (n_nets, n, units[i])
-            z = below["z"] if below["z"] is not below["a"] else None
-            # Over every unit: padded units have delta = 0 and finite a and z, and
-            # strided slices of a few units made the derivatives 2x slower.
-            scratch = work[0]["scratch"][:, :, : delta.shape[2]]
-            for rows, acts in self.segments:
-                z_rows = None if z is None else z[rows]
-                _backward(acts[i - 1], below["a"][rows], z_rows, delta[rows], scratch[rows])
+            for act, a_rows, z_rows, delta_rows, scratch in below["backward"]:
+                _backward(act, a_rows, z_rows, delta_rows, scratch)
         coef_grads = self.grads[:, : self.n_coef]
         l2 = np.multiply(coefs, alpha_over_n, out=work[0]["l2"])
         coef_grads += l2
         self.grads *= self.mask  # padded units' weights out of a logistic 0.5, and so on
         return loss
 
-    def _forward(self, X: Array, work: list[dict[str, Array]]) -> list[Array]:
+    def _forward(self, X: Array, work: list[dict[str, Any]]) -> list[Array]:
         """Every layer's output, written into ``work``; returns ``[X, a1, ..., output]``."""
         inputs = [X]
         for i, (W, b, layer) in enumerate(zip(self.coefs, self.intercepts, work, strict=True)):
@@ -486,10 +507,8 @@ class _Stack:
             else:
                 _add_bias(z, b, layer.get("tile"))
             if i < self.n_hidden:
-                # Padded units keep z = 0 in a (or a's zeros): times their zero weights out.
-                for rows, width, act in self.runs[i]:
-                    cols = slice(None) if width in (0, z.shape[2]) else slice(width)
-                    act.forward(z[rows, :, cols], a[rows, :, cols])
+                for forward, z_run, a_run in layer["forward"]:
+                    forward(z_run, a_run)
             else:
                 _output(z, self.output)
             inputs.append(a)
@@ -601,12 +620,17 @@ def _output(z: Array, name: str) -> Array:
     return z
 
 
+@functools.cache
+def _eps(dtype: np.dtype) -> float:
+    return float(np.finfo(dtype).eps)
+
+
 def _log_loss(prob: Array, Y: Array, name: str, terms: Array) -> Array:
     """``log_loss`` of every network at once: ``(n_nets, n, n_outputs)`` -> ``(n_nets,)``.
 
     ``terms`` is a work array shaped like ``prob``.
     """
-    eps = np.finfo(prob.dtype).eps
+    eps = _eps(prob.dtype)
     if name == "softmax":
         np.maximum(prob, eps, out=terms)
         np.minimum(terms, 1 - eps, out=terms)
@@ -773,9 +797,12 @@ class _Trainer:
         alpha = self.alpha
         total = np.zeros(alpha.shape[0])
         n = X.shape[0]
+        alpha_over = {}  # the same division for every full minibatch: done once
         for start in range(0, n, self.batch_rows):
             stop = min(start + self.batch_rows, n)
-            alpha_over_n = (alpha / float(stop - start))[:, None]
+            if stop - start not in alpha_over:
+                alpha_over[stop - start] = (alpha / float(stop - start))[:, None]
+            alpha_over_n = alpha_over[stop - start]
             loss = stack.loss_and_gradient(
                 X_epoch[:, start:stop], Y_epoch[:, start:stop], alpha_over_n, alpha
             )
