@@ -339,7 +339,9 @@ class _Stack:
                 cost = _ELEMENT_NS.get(acts[i].name, _ELEMENT_NS["other"]) * self.rows
                 # Cheap activations on strided slices cost more than their padding.
                 cut = cost >= _ELEMENT_NS["logistic"] * self.rows
-                for run, width in _runs(widths, cost) if cut else [(slice(0, len(widths)), 0)]:
+                full = int(self.units[:, i + 1].max())
+                whole = [(slice(0, len(widths)), 0)]
+                for run, width in _runs(widths, cost, full) if cut else whole:
                     start, stop = rows.start + run.start, rows.start + run.stop
                     layer.append((slice(start, stop), width, acts[i]))
             self.runs.append(layer)
@@ -516,16 +518,19 @@ class _Stack:
 
 
 # Rough cost of an activation per element (ns), against ~1.5 us per NumPy call on a
-# slice: SciPy's expit is 5-10x dearer than tanh, so it pays to skip its padding.
-_ELEMENT_NS = {"identity": 0.3, "relu": 0.6, "tanh": 1.2, "logistic": 7.0, "other": 10.0}
+# slice: SciPy's expit is 3-5x dearer than tanh, so it pays to skip its padding. On
+# a slice of fewer units than the array has (strided), each element costs ~1.4x more.
+_ELEMENT_NS = {"identity": 0.3, "relu": 0.6, "tanh": 1.2, "logistic": 5.0, "other": 10.0}
 _CALL_NS = 1500.0
+_STRIDED = 1.4
 
 
-def _runs(widths: list[int], per_unit: float) -> list[tuple[slice, int]]:
+def _runs(widths: list[int], per_unit: float, full: int) -> list[tuple[slice, int]]:
     """Cut networks (in stack order) into runs ``(rows, widest)`` of least estimated cost.
 
     A run costs one call plus ``per_unit`` for each of its rows times its widest
-    network's units: dynamic programming over where to cut (a few dozen networks).
+    network's units (``_STRIDED`` times more when that is fewer than ``full``, the
+    array's units): dynamic programming over where to cut (a few dozen networks).
     """
     n = len(widths)
     best = [0.0] + [math.inf] * n
@@ -534,7 +539,8 @@ def _runs(widths: list[int], per_unit: float) -> list[tuple[slice, int]]:
         widest = 0
         for start in range(stop - 1, -1, -1):
             widest = max(widest, widths[start])
-            cost = best[start] + _CALL_NS + per_unit * (stop - start) * widest
+            unit = per_unit if widest == full else per_unit * _STRIDED
+            cost = best[start] + _CALL_NS + unit * (stop - start) * widest
             if cost < best[stop]:
                 best[stop], cut[stop] = cost, start
     runs = []
