@@ -16,6 +16,20 @@ def run(*args):
     return CliRunner().invoke(app, ["compete", *map(str, args)])
 
 
+def init_args(files, tmp_path, name="demo", test=True, **options):
+    """``compete init`` arguments for the generated files; ``options`` add or replace flags."""
+    flags = {
+        "--train": files["train"],
+        "--test": files["test"] if test else None,
+        "--solution": files["solution"],
+        "--id-column": "Id",
+        "--target": "Label",
+        "--database": f"sqlite:///{tmp_path / 'c.db'}",
+    }
+    flags.update({f"--{key.replace('_', '-')}": value for key, value in options.items()})
+    return ["init", name, *[x for k, v in flags.items() if v is not None for x in (k, v)]]
+
+
 @pytest.fixture(scope="module")
 def lazy_model(tmp_path_factory):
     """The course's lazy MLP: Pclass and Age, (16, 8), trained on Kaggle's train file."""
@@ -100,25 +114,7 @@ def test_usage_column_sets_the_public_rows(generated_files, tmp_path):
     solution = pd.read_csv(generated_files["solution"])
     solution["Usage"] = ["Public" if k % 4 == 0 else "Private" for k in range(len(solution))]
     solution.to_csv(generated_files["solution"], index=False)
-    result = run(
-        "init",
-        "demo",
-        "--train",
-        generated_files["train"],
-        "--test",
-        generated_files["test"],
-        "--solution",
-        generated_files["solution"],
-        "--id-column",
-        "Id",
-        "--target",
-        "Label",
-        "--out-dir",
-        tmp_path / "s",
-        "--database",
-        f"sqlite:///{tmp_path / 'c.db'}",
-        "--json",
-    )
+    result = run(*init_args(generated_files, tmp_path, out_dir=tmp_path / "s"), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["public_rows"] == (len(solution) + 3) // 4
 
@@ -137,22 +133,8 @@ def test_usage_column_sets_the_public_rows(generated_files, tmp_path):
     ],
 )
 def test_init_refuses_bad_options_with_a_message(generated_files, tmp_path, change, message):
-    options = {"--id-column": "Id", "--target": "Label"}
-    args = [
-        "init",
-        "demo",
-        "--train",
-        generated_files["train"],
-        "--solution",
-        generated_files["solution"],
-        "--out-dir",
-        tmp_path / "s",
-        "--database",
-        f"sqlite:///{tmp_path / 'c.db'}",
-    ]
-    for flag, value in options.items():
-        if flag not in change:
-            args += [flag, value]
+    dropped = {flag[2:].replace("-", "_"): None for flag in change[::2]}
+    args = init_args(generated_files, tmp_path, test=False, out_dir=tmp_path / "s", **dropped)
     result = run(*args, *change)
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())
@@ -163,24 +145,8 @@ def test_test_file_with_the_labels_is_refused(generated_files, tmp_path):
     features = pd.read_csv(generated_files["test"])
     features["Label"] = pd.read_csv(generated_files["solution"])["Label"]
     features.to_csv(with_labels, index=False)
-    result = run(
-        "init",
-        "demo",
-        "--train",
-        generated_files["train"],
-        "--test",
-        with_labels,
-        "--solution",
-        generated_files["solution"],
-        "--id-column",
-        "Id",
-        "--target",
-        "Label",
-        "--out-dir",
-        tmp_path / "s",
-        "--database",
-        f"sqlite:///{tmp_path / 'c.db'}",
-    )
+    args = init_args(generated_files, tmp_path, test=False, out_dir=tmp_path / "s")
+    result = run(*args, "--test", with_labels)
     assert result.exit_code == 1 and "must not hold the labels" in result.output
 
 
@@ -232,22 +198,7 @@ def test_reveal_from_the_command_line(live_server):
 
 
 def test_init_twice_with_one_name_is_refused_before_writing(generated_files, tmp_path):
-    args = [
-        "init",
-        "demo",
-        "--train",
-        generated_files["train"],
-        "--test",
-        generated_files["test"],
-        "--solution",
-        generated_files["solution"],
-        "--id-column",
-        "Id",
-        "--target",
-        "Label",
-        "--database",
-        f"sqlite:///{tmp_path / 'c.db'}",
-    ]
+    args = init_args(generated_files, tmp_path)
     assert run(*args, "--out-dir", tmp_path / "one").exit_code == 0
     again = run(*args, "--out-dir", tmp_path / "two")
     assert again.exit_code == 1 and "already exists in this database" in again.output
@@ -255,22 +206,8 @@ def test_init_twice_with_one_name_is_refused_before_writing(generated_files, tmp
 
 
 def test_competition_names_must_fit_in_a_url(generated_files, tmp_path):
-    result = run(
-        "init",
-        "my class/2026",
-        "--train",
-        generated_files["train"],
-        "--solution",
-        generated_files["solution"],
-        "--id-column",
-        "Id",
-        "--target",
-        "Label",
-        "--out-dir",
-        tmp_path / "s",
-        "--database",
-        f"sqlite:///{tmp_path / 'c.db'}",
-    )
+    args = init_args(generated_files, tmp_path, "my class/2026", test=False, out_dir=tmp_path / "s")
+    result = run(*args)
     assert result.exit_code == 1 and "goes into URLs" in result.output
 
 
