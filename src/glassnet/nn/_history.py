@@ -120,15 +120,18 @@ class TrainingHistory(Sequence):
     def __setstate__(self, state: dict[str, Any]) -> None:
         columns = state["_epochs"]
         if isinstance(columns, dict):
+            # v != v is NaN's test on Python floats: np.isnan per number, and a dict
+            # comprehension per epoch, made loading fit_many's 48 histories 20 ms.
             lists = {
                 key: [
-                    None if np.isnan(v) else (int(v) if key == "epoch" else v)
-                    for v in values.tolist()
+                    None if v != v else (int(v) if key == "epoch" else v) for v in values.tolist()
                 ]
                 for key, values in columns.items()
             }
-            n = len(next(iter(lists.values()), []))
-            state["_epochs"] = [{key: lists[key][i] for key in lists} for i in range(n)]
+            keys = list(lists)
+            state["_epochs"] = [
+                dict(zip(keys, row, strict=True)) for row in zip(*lists.values(), strict=True)
+            ]
         self.__dict__.update(state)
 
     # ------------------------------------------------------------ sequence of dicts
