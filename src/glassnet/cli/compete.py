@@ -49,6 +49,16 @@ def _engine(url: str | None) -> Any:
     return make_engine(url)
 
 
+@contextmanager
+def _competition(database: str | None, name: str | None) -> Iterator[tuple[Any, Any]]:
+    """Open a session and find the competition named (or the only one); commit at the end."""
+    from glassnet.compete import crud
+    from glassnet.compete.db import session_scope
+
+    with session_scope(_engine(database)) as session:
+        yield session, crud.find_competition(session, name)
+
+
 def _parse_baselines(specs: list[str]) -> dict[str, Path]:
     baselines = {}
     for spec in specs:
@@ -166,13 +176,10 @@ def add_team(
 ) -> None:
     """Add a team and print its token, this once (it is stored hashed)."""
     from glassnet.compete import crud
-    from glassnet.compete.db import session_scope
 
     output = Output(json_mode, quiet)
-    with user_errors(output, LookupError):
-        with session_scope(_engine(database)) as session:
-            found = crud.find_competition(session, competition)
-            _, token = crud.add_team(session, found, team, ", ".join(members or []))
+    with user_errors(output, LookupError), _competition(database, competition) as (session, found):
+        _, token = crud.add_team(session, found, team, ", ".join(members or []))
     output.result = {"competition": found.name, "team": team, "token": token}
     output.print(
         f"Team {team!r} of {found.name!r}. Its token (shown once): [bold]{token}[/bold]",
@@ -189,14 +196,9 @@ def reveal(
     quiet: bool = QuietOption,
 ) -> None:
     """Show the private scores and the shake-up now (the deadline does it by itself)."""
-    from glassnet.compete import crud
-    from glassnet.compete.db import session_scope
-
     output = Output(json_mode, quiet)
-    with user_errors(output, LookupError):
-        with session_scope(_engine(database)) as session:
-            found = crud.find_competition(session, competition)
-            found.revealed = True
+    with user_errors(output, LookupError), _competition(database, competition) as (_, found):
+        found.revealed = True
     output.result = {"competition": found.name, "revealed": True}
     output.print(f"{found.name!r}: private scores are now on the leaderboard.")
     output.emit()

@@ -26,6 +26,12 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
+def _competition(request: Request, session: SessionDep, name: str) -> tuple[Competition, Any]:
+    """Return the competition a page is about and its public description."""
+    found = service.get_competition(session, name)
+    return found, service.competition_info(found, service.solution_for(request, session, found))
+
+
 @router.get("/", response_model=None)
 def index(request: Request, session: SessionDep) -> Response:
     """Open the only competition's leaderboard, or list them."""
@@ -38,8 +44,7 @@ def index(request: Request, session: SessionDep) -> Response:
 @router.get("/c/{name}", name="leaderboard_page")
 def leaderboard_page(name: str, request: Request, session: SessionDep) -> HTMLResponse:
     """Show the leaderboard (it refreshes itself from the JSON API)."""
-    found = service.get_competition(session, name)
-    info = service.competition_info(found, service.solution_for(request, session, found))
+    found, info = _competition(request, session, name)
     board = service.leaderboard(session, found)
     return _render(request, "leaderboard.html", info=info, board=board)
 
@@ -47,8 +52,7 @@ def leaderboard_page(name: str, request: Request, session: SessionDep) -> HTMLRe
 @router.get("/c/{name}/submit")
 def submit_page(name: str, request: Request, session: SessionDep) -> HTMLResponse:
     """Show the upload form."""
-    found = service.get_competition(session, name)
-    info = service.competition_info(found, service.solution_for(request, session, found))
+    _, info = _competition(request, session, name)
     return _render(request, "submit.html", info=info)
 
 
@@ -61,8 +65,7 @@ def submit_form(
     token: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """Score an upload from the form and show the score or the reason it was refused."""
-    found = service.get_competition(session, name)
-    info = service.competition_info(found, service.solution_for(request, session, found))
+    found, info = _competition(request, session, name)
     try:
         team = service.require_team(request, session, found, token.strip())
         content = read_upload(file, request.app.state.settings.max_upload_bytes)
@@ -75,8 +78,7 @@ def submit_form(
 @router.get("/c/{name}/team")
 def team_page(name: str, request: Request, session: SessionDep) -> HTMLResponse:
     """Ask for the team's token."""
-    found = service.get_competition(session, name)
-    info = service.competition_info(found, service.solution_for(request, session, found))
+    _, info = _competition(request, session, name)
     return _render(request, "team.html", info=info)
 
 
@@ -90,8 +92,7 @@ def team_view_page(
     selected: Annotated[bool, Form()] = True,
 ) -> HTMLResponse:
     """Show the team's submissions; with `submission_id`, choose or unchoose a final first."""
-    found = service.get_competition(session, name)
-    info = service.competition_info(found, service.solution_for(request, session, found))
+    found, info = _competition(request, session, name)
     try:
         team = service.require_team(request, session, found, token.strip())
     except HTTPException as err:
