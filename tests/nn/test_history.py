@@ -228,3 +228,23 @@ def test_saved_record_is_compact_and_the_same(data):
     for name in ("dead_fraction", "layer_grad_norm", "update_ratio", "activation_std"):
         np.testing.assert_array_equal(getattr(copy.history_, name), getattr(model.history_, name))
     np.testing.assert_array_equal(copy.history_.loss, model.history_.loss)
+
+
+def test_a_loaded_record_reads_and_grows_like_the_original(data):
+    # Loaded records keep their columns until a dict is asked for: every way in gives
+    # the original's numbers, and training on (warm start) appends after them.
+    import pickle
+
+    X, y = data
+    params = dict(max_iter=6, random_state=0, health_warnings=False, warm_start=True)
+    model = MLPClassifier((4,), **params).fit(X, y)
+    for read in (len, lambda h: h.loss, lambda h: h.seconds, lambda h: h[-1], list):
+        copy = pickle.loads(pickle.dumps(model)).history_
+        assert copy._rows is None  # still columns
+        np.testing.assert_equal(read(copy), read(model.history_))
+    again = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(model))))
+    assert again.history_ == model.history_
+    again.fit(X, y)
+    assert len(again.history_) == 12
+    assert [e["epoch"] for e in again.history_] == list(range(1, 13))
+    assert again.history_[:6] == model.history_[:]

@@ -1,47 +1,49 @@
-"""Many small networks trained at once, each exactly as it would train alone.
+"""Many small networks trained at once, each as it would train alone.
 
 A search for the smallest network that solves a problem trains hundreds of tiny
 networks (a few units, one to three layers, several seeds) on the same rows. Alone,
 each minibatch step of such a network is a dozen NumPy calls on arrays of a few
 hundred numbers: the time goes to Python and call overhead, not to arithmetic.
-``fit_many`` stacks the networks instead and runs every step once for all of them::
+``fit_many`` stacks the networks instead and runs every step once for all of them,
+units-major (each unit's minibatch rows contiguous)::
 
-    W[l]   (n_nets, widest fan_in, widest fan_out)   zero where a network is narrower
-    b[l]   (n_nets, 1, widest fan_out)
-    a[l+1] = f(a[l] @ W[l] + b[l])                   batched matmul, (n_nets, rows, units)
+    A[l]   (n_nets, widest fan_out, widest fan_in + 1)   [W.T | b], zero where narrower
+    a[l]   (n_nets, units + 1, rows)                    the last row all ones
+    z[l+1] = A[l] @ a[l]                                 batched matmul: W.T a + b
 
 Networks of the same depth but different widths share the arrays by padding: a
 narrower network's extra units have zero weights in and out and a zero bias, so
 they add exact zeros to every sum, and their gradients are multiplied by a 0/1 mask
-so that the optimiser (whose moments then stay zero) never moves them.
+so that the optimiser (whose moments then stay zero) never moves them. A network's
+real units are one contiguous block of a layer's array, so elementwise work runs
+over runs of networks of similar widths and skips most of the padding.
 
 Networks of different activations share a stack too: the stack is ordered so that
 each activation's networks are one block of rows, and every layer applies each
-activation to its block (three elementwise calls instead of one, against three times
-the matrix products and optimiser steps for three stacks).
+activation to its block.
 
 Each network keeps its own ``RandomState``: its initial weights are drawn by
 ``MLPClassifier._initialize`` itself, and every epoch's order of rows is drawn from
 it as ``Minibatches`` draws it, so network ``k`` sees exactly the minibatches it
-would see alone, gathered into a stacked ``(n_nets, rows, features)`` array. Its
-learning rate, L2 penalty, ``tol``, ``n_iter_no_change`` and ``max_iter`` are its
-own too; a network whose stopping rule fires is taken out of the stack at the end
-of that epoch, as its own ``fit`` would have stopped.
+would see alone. Its learning rate, L2 penalty, ``tol``, ``n_iter_no_change`` and
+``max_iter`` are its own too; a network whose stopping rule fires is taken out of
+the stack at the end of that epoch, as its own ``fit`` would have stopped.
 
-Exactness: the batched products run the same arithmetic but not always through the
-same BLAS kernel (a width-1 layer alone is a matrix-vector product, padded it is a
-matrix-matrix one), and kernels may associate and fuse multiply-adds differently.
-Weights therefore agree with a lone ``fit`` to rounding (~1e-16 per step), not to
-the bit (the widest networks of a stack, which have no padding, to the bit); over
-200 epochs the largest relative difference seen was 2e-14, with the same stopping
-epochs and predictions. Networks seeded with ``random_state=None`` (or one shared
-``RandomState``) draw from one generator in another interleaving than one fit after
-another, so only int seeds reproduce lone fits.
+Exactness: every network makes the same arithmetic as alone, but not always through
+the same kernels, so weights agree with a lone ``fit`` to rounding, not to the bit.
+The batched products go through other BLAS kernels (a width-1 layer alone is a
+matrix-vector product, stacked a matrix-matrix one, and the bias is added inside the
+product), and the logistic function and the log loss use NumPy's SIMD ``exp`` and
+``log``, which differ from the C library's (SciPy's ``expit`` and ``xlogy``, used by a
+lone fit) in the last bit for a few percent of inputs, and are 4x faster. Over 200
+epochs the weights of the issue's 48-network sweep stayed within 7e-15 of
+scikit-learn's, with the same stopping epochs and predictions. Networks seeded with
+``random_state=None`` (or one shared ``RandomState``) draw from one generator in
+another interleaving than one fit after another, so only int seeds reproduce lone
+fits.
 
 A group of networks is cut into stacks of similar widths whose work arrays stay in
-cache (``_STACK_ELEMENTS``). On 700 rows, 200 epochs, a 2-core machine: 48 networks
-(widths 1-8, depths 1-2, 3 seeds) trained in 0.9 s, against 2.6 s for a loop of
-``MLPClassifier.fit`` (record='epochs') and 7.9 s for scikit-learn's.
+cache (``_STACK_ELEMENTS``). ``benchmarks/sweep_vs_sklearn.py`` measures the speed.
 """
 
 from __future__ import annotations
@@ -57,7 +59,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit, xlogy
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
@@ -279,10 +280,14 @@ def _fit_group(estimators: list[MLPClassifier], X: Any, y: Any) -> None:
 class _Stack:
     """Parameters, gradients and padding mask of ``n_nets`` networks of one depth.
 
-    ``params`` is ``(n_nets, n_params)``: per row, every layer's padded weights
-    (row-major), then every layer's padded biases, as ``Network`` packs one network.
-    ``coefs[l]`` ``(n_nets, fan_in, fan_out)`` and ``intercepts[l]`` ``(n_nets, 1,
-    fan_out)`` are views into it, and likewise for the gradients.
+    The layout is units-major: a layer's work arrays are ``(n_nets, units, rows)``,
+    so that each unit's minibatch rows are contiguous, a bias broadcasts along them,
+    and a network's real units are one contiguous block (elementwise work then skips
+    the padding at no cost). Each layer's parameters are one ``(n_nets, fan_out,
+    fan_in + 1)`` block of ``params`` (``(n_nets, n_params)``): row ``j`` holds the
+    weights into unit ``j`` and, last, its bias. Every layer's input carries a last
+    row of ones, so one product gives ``z = W.T a + b``, and one product gives the
+    weights' and the bias's gradients together.
     """
 
     def __init__(
@@ -301,19 +306,24 @@ class _Stack:
         self.output = output
         widest = units.max(axis=0).tolist()
         self.shapes = list(itertools.pairwise(widest))
-        self.n_coef = sum(i * o for i, o in self.shapes)
-        n_params = self.n_coef + sum(widest[1:])
+        n_params = sum((fan_in + 1) * fan_out for fan_in, fan_out in self.shapes)
         n_nets = units.shape[0]
         self.params = np.zeros((n_nets, n_params), dtype=dtype)
         self.grads = np.zeros_like(self.params)
         self.mask = np.zeros_like(self.params)  # 1.0 where the network has a parameter
+        self.alpha = np.zeros(n_nets, dtype=dtype)  # each network's L2 strength
+        # 1.0 at every weight, 0.0 at the biases (which carry no L2 penalty).
+        self.is_weight = np.ones(n_params, dtype=dtype)
+        for block in _views(self.is_weight[None, :], self.shapes):
+            block[0, :, -1] = 0.0
         self._work: dict[int, list[dict[str, Any]]] = {}
+        self._l2: dict[int, Array] = {}
         self._bind()
-        mask_W, mask_b = _views(self.mask, self.shapes)
-        for k, row in enumerate(units):
-            for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(row)):
-                mask_W[layer][k, :fan_in, :fan_out] = 1.0
-                mask_b[layer][k, :, :fan_out] = 1.0
+        for layer, block in enumerate(_views(self.mask, self.shapes)):
+            for k, row in enumerate(units):
+                fan_in, fan_out = row[layer], row[layer + 1]
+                block[k, :fan_out, :fan_in] = 1.0
+                block[k, :fan_out, -1] = 1.0
 
     def _segment(self) -> None:
         """Cut the rows into runs of networks with the same activations, and of widths.
@@ -336,36 +346,32 @@ class _Stack:
             layer = []
             for rows, acts in self.segments:
                 widths = self.units[rows, i + 1].tolist()
-                cost = _ELEMENT_NS.get(acts[i].name, _ELEMENT_NS["other"]) * self.rows
-                # Cheap activations on strided slices cost more than their padding.
-                cut = cost >= _ELEMENT_NS["logistic"] * self.rows
-                full = int(self.units[:, i + 1].max())
-                whole = [(slice(0, len(widths)), 0)]
-                for run, width in _runs(widths, cost, full) if cut else whole:
+                calls, ns = _RUN_COST.get(acts[i].name, _RUN_COST["other"])
+                for run, width in _runs(widths, calls, ns * self.rows):
                     start, stop = rows.start + run.start, rows.start + run.stop
                     layer.append((slice(start, stop), width, acts[i]))
             self.runs.append(layer)
 
     def _bind(self) -> None:
-        self.coefs, self.intercepts = _views(self.params, self.shapes)
-        self.coef_grads, self.intercept_grads = _views(self.grads, self.shapes)
+        self.blocks = _views(self.params, self.shapes)
+        self.grad_blocks = _views(self.grads, self.shapes)
 
     def embed(self, k: int, coefs: list[Array], intercepts: list[Array]) -> None:
         """Copy one network's weights into row ``k`` (padding stays zero)."""
-        layers = zip(self.coefs, self.intercepts, coefs, intercepts, strict=True)
-        for W, b, coef, intercept in layers:
-            W[k, : coef.shape[0], : coef.shape[1]] = coef
-            b[k, 0, : intercept.shape[0]] = intercept
+        for block, coef, intercept in zip(self.blocks, coefs, intercepts, strict=True):
+            fan_in, fan_out = coef.shape
+            block[k, :fan_out, :fan_in] = coef.T
+            block[k, :fan_out, -1] = intercept
 
     def extract(self, k: int, flat: Array | None = None) -> tuple[list[Array], list[Array]]:
         """Row ``k`` of ``flat`` (default: the parameters) cut to its network's shapes."""
         flat = self.params if flat is None else flat
-        coefs, intercepts = _views(flat, self.shapes)
         row = self.units[k]
+        blocks = _views(flat, self.shapes)
         pairs = list(itertools.pairwise(row))
         return (
-            [W[k, :i, :o].copy() for W, (i, o) in zip(coefs, pairs, strict=True)],
-            [b[k, 0, :o].copy() for b, (_, o) in zip(intercepts, pairs, strict=True)],
+            [B[k, :o, :i].T.copy() for B, (i, o) in zip(blocks, pairs, strict=True)],
+            [B[k, :o, -1].copy() for B, (_, o) in zip(blocks, pairs, strict=True)],
         )
 
     def flat(self, k: int, flat: Array) -> Array:
@@ -379,22 +385,25 @@ class _Stack:
         self.params = self.params[rows]
         self.grads = self.grads[rows]
         self.mask = self.mask[rows]
+        self.alpha = self.alpha[rows]
         self.hidden = [self.hidden[k] for k in rows]
         self._segment()
         self._bind()
         # Padded units are never written by elementwise work: their work entries must
-        # hold finite values (zeros) so that their zero weights multiply them to exact
-        # zeros. Rows now hold other networks than before: start from zeros again.
+        # hold zeros, so that their zero weights multiply them to exact zeros. Rows
+        # now hold other networks than before: start from zeros again.
         self._work.clear()
+        self._l2.clear()
 
     def work(self, n: int) -> list[dict[str, Any]]:
-        """Per layer, ``z``, ``a`` and ``delta`` arrays ``(n_nets, n, units)``, made once.
+        """Per layer, ``z``, ``a`` and ``delta`` arrays ``(n_nets, units, n)``, made once.
 
         Reused across minibatches (and made afresh when networks leave the stack):
         arrays of a few hundred kilobytes, allocated at every step, cost page faults
-        and cache misses that made a step up to 3x slower. Also per layer: ``tile``,
-        the biases repeated ``t`` times (see ``_add_bias``); on the output layer
-        ``terms``, the log loss's work array; on the first, ``ones`` and ``l2``.
+        and cache misses that made a step up to 3x slower. A hidden layer's ``a``
+        has one more unit, a row of ones (the next layer's bias input), and ``z`` is
+        a view of ``a`` unless an activation's derivative needs ``z``. On the output
+        layer, ``terms`` is the log loss's work array; on the first, ``scratch``.
         """
         k = self.params.shape[0]
         if n not in self._work:
@@ -402,135 +411,146 @@ class _Stack:
             layers = []
             for i, (_, units) in enumerate(self.shapes):
                 # Zeros, not empty: padded entries are never written (see keep).
-                a = np.zeros((k, n, units), dtype=dtype)
-                needs_input = i < self.n_hidden and any(
-                    acts[i].needs_input for _, acts in self.segments
-                )
-                z = np.zeros_like(a) if needs_input else a
-                layers.append({"z": z, "a": a, "delta": np.zeros_like(a)})
-                tiles = _bias_tiles(n, units)
-                if tiles > 1:
-                    layers[-1]["tile"] = np.empty((k, 1, tiles * units), dtype=dtype)
-            layers[0]["ones"] = np.ones((k, 1, n), dtype=dtype)
+                if i < self.n_hidden:
+                    a = np.zeros((k, units + 1, n), dtype=dtype)
+                    a[:, units, :] = 1.0
+                    needs_input = any(acts[i].needs_input for _, acts in self.segments)
+                    z = np.zeros((k, units, n), dtype=dtype) if needs_input else a[:, :units]
+                else:
+                    a = z = np.zeros((k, units, n), dtype=dtype)
+                delta = np.zeros((k, units, n), dtype=dtype)
+                layers.append({"z": z, "a": a, "delta": delta, "own_z": z.base is None})
             widest = max(units for _, units in self.shapes)
-            layers[0]["scratch"] = np.empty((k, n, widest), dtype=dtype)
-            layers[0]["l2"] = np.empty((k, self.n_coef), dtype=dtype)
+            layers[0]["scratch"] = np.empty((k, widest, n), dtype=dtype)
+            layers[0]["l2"] = np.empty_like(self.params)
             layers[-1]["terms"] = np.empty_like(layers[-1]["a"])
             self._bind_runs(layers)
             self._work[n] = layers
         return self._work[n]
 
     def _bind_runs(self, layers: list[dict[str, Any]]) -> None:
-        """Slice the work arrays for each run and segment once, not at every step.
+        """Slice the work arrays for each run once, not at every step.
 
-        ``forward`` lists ``(function, z, a)`` per run of a hidden layer;
-        ``backward`` ``(activation, a, z or None, delta, scratch)`` per segment.
+        ``forward`` lists ``(function, z, a)`` and ``backward`` ``(activation, a, z or
+        None, delta, scratch)`` per run of a hidden layer, over the run's widest real
+        units: the padding keeps ``a = 0`` and ``delta = 0``.
         """
         scratch = layers[0]["scratch"]
         for i in range(self.n_hidden):
             layer = layers[i]
             z, a, delta = layer["z"], layer["a"], layer["delta"]
+            own_z = layer["own_z"]
             layer["forward"] = []
+            layer["backward"] = []
             for rows, width, act in self.runs[i]:
-                # Padded units keep z = 0 in a (or a's zeros): times their zero weights out.
-                cols = slice(None) if width in (0, z.shape[2]) else slice(width)
-                layer["forward"].append((act.forward, z[rows, :, cols], a[rows, :, cols]))
-            # Over every unit: padded units have delta = 0 and finite a and z, and
-            # strided slices of a few units made the derivatives 2x slower.
-            own_z = z if z is not a else None
-            rest = scratch[:, :, : delta.shape[2]]
-            layer["backward"] = [
-                (acts[i], a[rows], None if own_z is None else own_z[rows], delta[rows], rest[rows])
-                for rows, acts in self.segments
-            ]
+                cut = (rows, slice(width))  # the run's networks, their widest real units
+                forward = _logistic if act.name == "logistic" else act.forward
+                layer["forward"].append((forward, z[cut], a[cut]))
+                layer["backward"].append(
+                    (act, a[cut], z[cut] if own_z else None, delta[cut], scratch[cut])
+                )
 
-    def loss_and_gradient(self, X: Array, Y: Array, alpha_over_n: Array, alpha: Array) -> Array:
+    def l2(self, n: int) -> Array:
+        """``alpha / n`` at each network's weights, zero at biases: ``(n_nets, n_params)``."""
+        if n not in self._l2:
+            self._l2[n] = (self.alpha / float(n))[:, None] * self.is_weight
+        return self._l2[n]
+
+    def loss_and_gradient(self, X: Array, Y: Array, Y_other: Array | None = None) -> Array:
         """Per-network loss on stacked minibatches; gradients are left in ``self.grads``.
 
         Parameters
         ----------
-        X : ndarray of shape (n_nets, n, n_features)
-            Each network's minibatch rows.
-        Y : ndarray of bool, shape (n_nets, n, n_outputs)
-        alpha_over_n : ndarray of shape (n_nets, 1)
-            Each network's L2 strength divided by the minibatch size.
-        alpha : ndarray of shape (n_nets,)
-            Each network's L2 strength.
+        X : ndarray of shape (n_nets, n_features + 1, n)
+            Each network's minibatch, units-major, with a last row of ones
+            (``stack_inputs``).
+        Y : ndarray of shape (n_nets, n_outputs, n)
+            The 0/1 targets, units-major, in the parameters' dtype.
+        Y_other : ndarray of shape (n_nets, n_outputs, n), optional
+            ``Y - 1``, for a logistic output (computed when not given).
 
         Returns
         -------
         ndarray of shape (n_nets,)
             Mean log loss plus the L2 term, per network.
         """
-        n = X.shape[1]
+        n = X.shape[2]
         work = self.work(n)
         inputs = self._forward(X, work)
-        out = inputs[-1]  # (n_nets, n, n_outputs)
-        loss = _log_loss(out, Y, self.output, work[-1]["terms"])
-        # One sum over all layers' weights (padding adds zeros): the lone network sums
-        # per layer, so the L2 term may differ in its last bit (the loss only).
-        coefs = self.params[:, : self.n_coef]
-        squares = np.einsum("kp,kp->k", coefs, coefs)
-        loss += (0.5 * alpha) * squares / float(n)
+        out = inputs[-1]  # (n_nets, n_outputs, n)
+        if self.output != "softmax" and Y_other is None:
+            Y_other = Y - 1.0
+        loss = _log_loss(out, Y, Y_other, self.output, work[-1]["terms"])
+        # One sum over all layers' weights (biases and padding add zeros): the lone
+        # network sums per layer, so the L2 term may differ in its last bit.
+        weights = np.multiply(self.params, self.is_weight, out=work[0]["l2"])
+        squares = np.einsum("kp,kp->k", weights, weights)
+        loss += (0.5 * self.alpha) * squares / float(n)
 
         delta = work[-1]["delta"]
         np.subtract(out, Y, out=delta)
         delta *= 1.0 / float(n)  # as Network: folded into the output error
-        for i in range(len(self.coefs) - 1, -1, -1):
-            np.matmul(inputs[i].transpose(0, 2, 1), delta, out=self.coef_grads[i])
-            np.matmul(work[0]["ones"], delta, out=self.intercept_grads[i])  # column sums
+        for i in range(len(self.blocks) - 1, -1, -1):
+            # dW.T and db at once: (units, n) @ (n, fan_in + 1).
+            np.matmul(delta, inputs[i].transpose(0, 2, 1), out=self.grad_blocks[i])
             if i == 0:
                 break
             below = work[i - 1]
-            # A contiguous copy of W.T: batched products with a transposed operand
-            # ran 2-3x slower than the copy and a plain product together.
-            WT = np.ascontiguousarray(self.coefs[i].transpose(0, 2, 1))
-            if WT.shape[1] == 1:  # one output: a product per element, no sum to order
-                _outer(delta, WT, below["delta"], below.get("tile"))
+            W = self.blocks[i][:, :, :-1].transpose(0, 2, 1)  # (n_nets, fan_in, fan_out)
+            if W.shape[2] == 1:  # one output: a product per element, no sum to order
+                np.multiply(W, delta, out=below["delta"])
             else:
-                np.matmul(delta, WT, out=below["delta"])
-            delta = below["delta"]  # (n_nets, n, units[i])
-            for act, a_rows, z_rows, delta_rows, scratch in below["backward"]:
-                _backward(act, a_rows, z_rows, delta_rows, scratch)
-        coef_grads = self.grads[:, : self.n_coef]
-        l2 = np.multiply(coefs, alpha_over_n, out=work[0]["l2"])
-        coef_grads += l2
+                np.matmul(W, delta, out=below["delta"])
+            delta = below["delta"]  # (n_nets, units[i], n)
+            for act, a_run, z_run, delta_run, scratch in below["backward"]:
+                _backward(act, a_run, z_run, delta_run, scratch)
+        self.grads += np.multiply(self.params, self.l2(n), out=work[0]["l2"])
         self.grads *= self.mask  # padded units' weights out of a logistic 0.5, and so on
         return loss
 
     def _forward(self, X: Array, work: list[dict[str, Any]]) -> list[Array]:
         """Every layer's output, written into ``work``; returns ``[X, a1, ..., output]``."""
         inputs = [X]
-        for i, (W, b, layer) in enumerate(zip(self.coefs, self.intercepts, work, strict=True)):
-            z, a = layer["z"], layer["a"]
-            np.matmul(inputs[-1], W, out=z)  # (n_nets, n, units[i + 1])
-            if z.shape[2] == 1:  # broadcast along the rows: NumPy's inner loop is then long
-                z[:, :, 0] += b[:, :, 0]
-            else:
-                _add_bias(z, b, layer.get("tile"))
+        for i, (W, layer) in enumerate(zip(self.blocks, work, strict=True)):
+            z = layer["z"]
+            np.matmul(W, inputs[-1], out=z)  # (n_nets, units, n): W.T a + b
             if i < self.n_hidden:
                 for forward, z_run, a_run in layer["forward"]:
                     forward(z_run, a_run)
             else:
                 _output(z, self.output)
-            inputs.append(a)
+            inputs.append(layer["a"])
         return inputs
 
 
-# Rough cost of an activation per element (ns), against ~1.5 us per NumPy call on a
-# slice: SciPy's expit is 3-5x dearer than tanh, so it pays to skip its padding. On
-# a slice of fewer units than the array has (strided), each element costs ~1.4x more.
-_ELEMENT_NS = {"identity": 0.3, "relu": 0.6, "tanh": 1.2, "logistic": 5.0, "other": 10.0}
-_CALL_NS = 1500.0
-_STRIDED = 1.4
+def stack_inputs(X: Array) -> Array:
+    """``(n_nets, n, n_features)`` rows as ``(n_nets, n_features + 1, n)``, ones last."""
+    k, n, features = X.shape
+    out = np.empty((k, features + 1, n), dtype=X.dtype)
+    out[:, :features] = X.transpose(0, 2, 1)
+    out[:, features] = 1.0
+    return out
 
 
-def _runs(widths: list[int], per_unit: float, full: int) -> list[tuple[slice, int]]:
+# Rough cost of a run's elementwise work, forward and backward: NumPy calls, and ns
+# per element (``_logistic`` is four calls, ``_backward``'s derivatives two or
+# three), against ~0.6 us per call on a slice.
+_RUN_COST = {
+    "identity": (1, 0.3),
+    "relu": (3, 1.7),
+    "tanh": (4, 3.0),
+    "logistic": (7, 4.2),
+    "other": (6, 10.0),
+}
+_CALL_NS = 600.0
+
+
+def _runs(widths: list[int], calls: int, per_unit: float) -> list[tuple[slice, int]]:
     """Cut networks (in stack order) into runs ``(rows, widest)`` of least estimated cost.
 
-    A run costs one call plus ``per_unit`` for each of its rows times its widest
-    network's units (``_STRIDED`` times more when that is fewer than ``full``, the
-    array's units): dynamic programming over where to cut (a few dozen networks).
+    A run costs ``calls`` NumPy calls plus ``per_unit`` for each of its networks times
+    its widest network's units: dynamic programming over where to cut (a few dozen
+    networks).
     """
     n = len(widths)
     best = [0.0] + [math.inf] * n
@@ -539,8 +559,7 @@ def _runs(widths: list[int], per_unit: float, full: int) -> list[tuple[slice, in
         widest = 0
         for start in range(stop - 1, -1, -1):
             widest = max(widest, widths[start])
-            unit = per_unit if widest == full else per_unit * _STRIDED
-            cost = best[start] + _CALL_NS + unit * (stop - start) * widest
+            cost = best[start] + calls * _CALL_NS + per_unit * (stop - start) * widest
             if cost < best[stop]:
                 best[stop], cut[stop] = cost, start
     runs = []
@@ -552,20 +571,16 @@ def _runs(widths: list[int], per_unit: float, full: int) -> list[tuple[slice, in
     return runs[::-1]
 
 
-def _views(flat: Array, shapes: list[tuple[int, int]]) -> tuple[list[Array], list[Array]]:
-    """Per-layer ``(n, fan_in, fan_out)`` and ``(n, 1, fan_out)`` views of ``(n, P)`` rows."""
+def _views(flat: Array, shapes: list[tuple[int, int]]) -> list[Array]:
+    """Per-layer ``(n, fan_out, fan_in + 1)`` views of ``(n, P)`` rows."""
     n = flat.shape[0]
-    coefs, intercepts = [], []
+    blocks = []
     start = 0
     for fan_in, fan_out in shapes:
-        stop = start + fan_in * fan_out
-        coefs.append(flat[:, start:stop].reshape(n, fan_in, fan_out, copy=False))
+        stop = start + (fan_in + 1) * fan_out
+        blocks.append(flat[:, start:stop].reshape(n, fan_out, fan_in + 1, copy=False))
         start = stop
-    for _, fan_out in shapes:
-        stop = start + fan_out
-        intercepts.append(flat[:, start:stop].reshape(n, 1, fan_out, copy=False))
-        start = stop
-    return coefs, intercepts
+    return blocks
 
 
 def _backward(act: Activation, a: Array, z: Array | None, delta: Array, scratch: Array) -> None:
@@ -589,59 +604,29 @@ def _backward(act: Activation, a: Array, z: Array | None, delta: Array, scratch:
         act.backward(a, z, delta)
 
 
-def _bias_tiles(n: int, units: int) -> int:
-    """How many rows' worth of biases to tile: the most, up to ~128 numbers, dividing n."""
-    for tiles in range(max(128 // units, 1), 0, -1):
-        if n % tiles == 0:
-            return tiles
-    return 1
+def _logistic(z: Array, out: Array) -> None:
+    """``1 / (1 + exp(-z))``, SciPy's ``expit`` formula with NumPy's (SIMD) ``exp``.
 
-
-def _add_bias(z: Array, b: Array, tile: Array | None) -> None:
-    """``z += b`` for ``z`` ``(n_nets, n, units)``, ``b`` ``(n_nets, 1, units)``.
-
-    Broadcast over the rows, NumPy's inner loop is ``units`` long (a few numbers):
-    adding ``b`` repeated ``t`` times to ``z`` seen as ``(n_nets, n / t, t * units)``
-    does the same additions, element for element, in loops ``t`` times longer
-    (40% less time on 24 networks of 8 units).
+    4x faster than ``expit`` on the stack's arrays. NumPy's ``exp`` differs from the
+    C library's in the last bit for a few percent of inputs: weights then agree with
+    a lone fit to rounding, as they do through the BLAS kernels.
     """
-    if tile is None:
-        z += b
-        return
-    k, n, units = z.shape
-    tiles = tile.shape[2] // units
-    np.copyto(tile.reshape(k, tiles, units), b)
-    rows = z.reshape(k, n // tiles, tile.shape[2])
-    rows += tile
-
-
-def _outer(delta: Array, WT: Array, out: Array, tile: Array | None) -> None:
-    """``out = delta * WT`` for ``delta`` ``(n_nets, n, 1)``, ``WT`` ``(n_nets, 1, units)``.
-
-    Broadcast both ways, NumPy's inner loop is ``units`` long. Copying ``delta``
-    across the units (a copy, exact) and multiplying by ``WT`` tiled as in
-    ``_add_bias`` makes the same products in loops ``t`` times longer (25-30% less
-    time on 9-15 networks of 5-8 units).
-    """
-    if tile is None:
-        np.multiply(delta, WT, out=out)
-        return
-    k, n, units = out.shape
-    tiles = tile.shape[2] // units
-    np.copyto(tile.reshape(k, tiles, units), WT)
-    np.copyto(out, delta)
-    rows = out.reshape(k, n // tiles, tile.shape[2])
-    rows *= tile
+    # Not np.negative: NumPy 2.4's in-place negative on a strided view reads the
+    # wrong elements; multiplying by -1 is exact and correct.
+    np.multiply(z, -1.0, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.divide(1.0, out, out=out)
 
 
 def _output(z: Array, name: str) -> Array:
-    """Apply the output activation over the last axis, in place (as ``OUTPUT_ACTIVATIONS``)."""
+    """Apply the output activation over the units axis (1), in place."""
     if name == "logistic":
-        expit(z, out=z)
+        _logistic(z, z)
         return z
-    tmp = z - z.max(axis=-1, keepdims=True)
+    tmp = z - z.max(axis=1, keepdims=True)
     np.exp(tmp, out=z)
-    z /= z.sum(axis=-1, keepdims=True)
+    z /= z.sum(axis=1, keepdims=True)
     return z
 
 
@@ -650,23 +635,27 @@ def _eps(dtype: np.dtype) -> float:
     return float(np.finfo(dtype).eps)
 
 
-def _log_loss(prob: Array, Y: Array, name: str, terms: Array) -> Array:
-    """``log_loss`` of every network at once: ``(n_nets, n, n_outputs)`` -> ``(n_nets,)``.
+def _log_loss(prob: Array, Y: Array, Y_other: Array | None, name: str, terms: Array) -> Array:
+    """``log_loss`` of every network at once: ``(n_nets, n_outputs, n)`` -> ``(n_nets,)``.
 
-    ``terms`` is a work array shaped like ``prob``.
+    ``terms`` is a work array shaped like ``prob``; ``Y_other`` is ``Y - 1`` (logistic
+    outputs only).
     """
     eps = _eps(prob.dtype)
     if name == "softmax":
         np.maximum(prob, eps, out=terms)
         np.minimum(terms, 1 - eps, out=terms)
-        xlogy(Y, terms, out=terms)
+        np.log(terms, out=terms)
+        terms *= Y  # log p for each sample's true class, else 0
     else:
-        np.subtract(1, prob, out=terms)
-        # np.where(Y, prob, 1 - prob): 2x faster than np.copyto(..., where=Y) in place.
-        np.maximum(np.where(Y, prob, terms), eps, out=terms)
+        # |p + (Y - 1)| is p where Y = 1 and 1 - p where Y = 0, exactly (rounding to
+        # nearest is symmetric): np.where(Y, p, 1 - p) without its allocation.
+        np.add(prob, Y_other, out=terms)
+        np.absolute(terms, out=terms)
+        np.maximum(terms, eps, out=terms)
         np.minimum(terms, 1 - eps, out=terms)
-        xlogy(1.0, terms, out=terms)
-    per_output = np.add.reduce(terms, axis=1) / terms.shape[1]  # (n_nets, n_outputs)
+        np.log(terms, out=terms)
+    per_output = np.add.reduce(terms, axis=2) / terms.shape[2]  # (n_nets, n_outputs)
     return -(per_output[:, 0] if per_output.shape[1] == 1 else per_output.sum(axis=1))
 
 
@@ -796,7 +785,11 @@ class _Trainer:
         for k, est in enumerate(estimators):
             self.stack.embed(k, est.coefs_, est.intercepts_)
         dtype = X.dtype
-        self.alpha = np.array([est.alpha for est in estimators], dtype=dtype)
+        self.stack.alpha = np.array([est.alpha for est in estimators], dtype=dtype)
+        # Units-major, as the stack computes: features (and a row of ones) by rows.
+        self.XT = np.vstack([X.T, np.ones((1, X.shape[0]), dtype=dtype)])
+        self.YT = np.ascontiguousarray(Y.T, dtype=dtype)
+        self.YT_other = self.YT - 1.0 if first.out_activation_ != "softmax" else None
         lr_init = np.array([[est.learning_rate_init] for est in estimators], dtype=dtype)
         optimizer = _StackedAdam if first.solver == "adam" else _StackedSGD
         self.optimizer = optimizer(self.stack.params.shape, dtype, lr_init, first)
@@ -816,22 +809,21 @@ class _Trainer:
 
     def _epoch(self) -> Array:
         """One pass over each network's minibatches; returns each network's mean loss."""
-        X, Y, stack, optimizer = self.X, self.Y, self.stack, self.optimizer
-        X_epoch = np.take(X, self.orders, axis=0)  # (n_nets, n, features)
-        Y_epoch = np.take(Y, self.orders, axis=0)  # (n_nets, n, outputs)
-        alpha = self.alpha
-        total = np.zeros(alpha.shape[0])
-        n = X.shape[0]
-        alpha_over = {}  # the same division for every full minibatch: done once
+        stack, optimizer = self.stack, self.optimizer
+        # Each network's rows in its own order, (n_nets, features + 1, n) views.
+        X = np.take(self.XT, self.orders, axis=1).transpose(1, 0, 2)
+        Y = np.take(self.YT, self.orders, axis=1).transpose(1, 0, 2)
+        Y_other = None
+        if self.YT_other is not None:
+            Y_other = np.take(self.YT_other, self.orders, axis=1).transpose(1, 0, 2)
+        total = np.zeros(stack.params.shape[0])
+        n = X.shape[2]
         for start in range(0, n, self.batch_rows):
-            stop = min(start + self.batch_rows, n)
-            if stop - start not in alpha_over:
-                alpha_over[stop - start] = (alpha / float(stop - start))[:, None]
-            alpha_over_n = alpha_over[stop - start]
+            rows = slice(start, min(start + self.batch_rows, n))
             loss = stack.loss_and_gradient(
-                X_epoch[:, start:stop], Y_epoch[:, start:stop], alpha_over_n, alpha
+                X[:, :, rows], Y[:, :, rows], None if Y_other is None else Y_other[:, :, rows]
             )
-            total += loss * (stop - start)
+            total += loss * (rows.stop - start)
             optimizer.step(stack.params, stack.grads)
         return total / n
 
@@ -892,7 +884,6 @@ class _Trainer:
             rows = np.array(keep, dtype=np.intp)
             stack.keep(rows)
             optimizer.keep(rows)
-            self.alpha = self.alpha[rows]
             self.orders = self.orders[rows]
             self.estimators = [self.estimators[k] for k in keep]
 

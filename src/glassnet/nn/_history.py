@@ -65,9 +65,18 @@ class TrainingHistory(Sequence):
         self.thresholds = thresholds
         n_hidden = len(units) - 2
         self.layer_names = [f"hidden {i + 1}" for i in range(n_hidden)] + ["output"]
-        self._epochs: list[dict[str, Any]] = []
+        self._rows: list[dict[str, Any]] | None = []
+        self._columns: dict[str, Array] | None = None  # as loaded, until rows are asked for
         self._blocks: list[tuple[dict[str, Any], Array]] = []  # (block, epoch indices)
         self._cache: dict[str, Any] = {}
+
+    @property
+    def _epochs(self) -> list[dict[str, Any]]:
+        """One dict per epoch; built from the loaded columns the first time it is read."""
+        if self._rows is None:
+            self._rows = _rows(self._columns or {})
+            self._columns = None
+        return self._rows
 
     # ------------------------------------------------------------ recording
 
@@ -105,39 +114,26 @@ class TrainingHistory(Sequence):
         state = self.__dict__.copy()
         state["_cache"] = {}
         state["_blocks"] = _merged(self._blocks)
-        # Epoch-level numbers as one float array per key (None as NaN): compact in
-        # any format, where a list of dicts costs a node per number.
-        keys = sorted({key for epoch in self._epochs for key in epoch})
-        state["_epochs"] = {
-            key: np.array(
-                [np.nan if epoch.get(key) is None else epoch[key] for epoch in self._epochs],
-                dtype=float,
-            )
-            for key in keys
-        }
+        del state["_rows"], state["_columns"]
+        state["_epochs"] = self._columns if self._columns is not None else _columns(self._rows)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        columns = state["_epochs"]
-        if isinstance(columns, dict):
-            # v != v is NaN's test on Python floats: np.isnan per number, and a dict
-            # comprehension per epoch, made loading fit_many's 48 histories 20 ms.
-            lists = {
-                key: [
-                    None if v != v else (int(v) if key == "epoch" else v) for v in values.tolist()
-                ]
-                for key, values in columns.items()
-            }
-            keys = list(lists)
-            state["_epochs"] = [
-                dict(zip(keys, row, strict=True)) for row in zip(*lists.values(), strict=True)
-            ]
+        epochs = state.pop("_epochs")
+        # Columns stay columns until someone reads an epoch's dict: fit_many's 48
+        # histories, sent back from joblib workers, took 17 ms to turn into dicts.
+        if isinstance(epochs, dict):
+            state["_rows"], state["_columns"] = None, epochs
+        else:  # an older list of dicts
+            state["_rows"], state["_columns"] = list(epochs), None
         self.__dict__.update(state)
 
     # ------------------------------------------------------------ sequence of dicts
 
     def __len__(self) -> int:
-        return len(self._epochs)
+        if self._rows is None:
+            return len(next(iter(self._columns.values()))) if self._columns else 0
+        return len(self._rows)
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
@@ -182,7 +178,11 @@ class TrainingHistory(Sequence):
         cached = self._cache.get(("scalar", key))
         if cached is None:
             # None (a number not measured that epoch) becomes NaN in a float array.
-            cached = np.array([e.get(key) for e in self._epochs], dtype=float)
+            if self._rows is None:
+                column = (self._columns or {}).get(key)
+                cached = np.full(len(self), np.nan) if column is None else column.copy()
+            else:
+                cached = np.array([e.get(key) for e in self._rows], dtype=float)
             block_key = {"grad_norm": "total_grad_norm", "weight_norm": "weight_norm"}.get(key)
             if block_key is not None:  # worked out when the recorder flushed
                 for block, epochs in self._blocks:
@@ -496,3 +496,28 @@ def _merged(blocks: list[tuple[dict[str, Any], Array]]) -> list[tuple[dict[str, 
         None if first["histograms"] is None else [e for b, _ in blocks for e in b["histograms"]]
     )
     return [(merged, np.concatenate([e for _, e in blocks]))]
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, Array]:
+    """Epoch-level numbers as one float array per key (None as NaN).
+
+    Compact in any format (pickle, skops), where a list of dicts costs a node per number.
+    """
+    keys = sorted({key for epoch in rows for key in epoch})
+    return {
+        key: np.array(
+            [np.nan if epoch.get(key) is None else epoch[key] for epoch in rows], dtype=float
+        )
+        for key in keys
+    }
+
+
+def _rows(columns: dict[str, Array]) -> list[dict[str, Any]]:
+    """Undo ``_columns``: one dict per epoch, NaN back to None."""
+    # v != v is NaN's test on Python floats: np.isnan per number is slower.
+    lists = {
+        key: [None if v != v else (int(v) if key == "epoch" else v) for v in values.tolist()]
+        for key, values in columns.items()
+    }
+    keys = list(lists)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*lists.values(), strict=True)]
