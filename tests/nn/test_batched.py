@@ -170,7 +170,7 @@ def test_padding_stays_exactly_zero(activations):
     v = np.zeros_like(stack.params)
     Xs = stack_inputs(np.stack([X] * 3))
     Ys = np.stack([Y.T.astype(float)] * 3)
-    stack.alpha = np.full(3, 0.01)
+    stack.set_alpha(np.full(3, 0.01))
     for _ in range(50):
         stack.loss_and_gradient(Xs, Ys)
         assert not stack.grads[stack.mask == 0].any()

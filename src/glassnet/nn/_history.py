@@ -89,6 +89,18 @@ class TrainingHistory(Sequence):
             self._cache.clear()
         return epoch
 
+    def load_epochs(self, columns: dict[str, Array]) -> None:
+        """Store many epochs' epoch-level numbers at once, as one array per key.
+
+        For a record still empty (``fit_many`` writes its networks' records when they
+        finish); NaN means not measured, as None in an epoch's dict.
+        """
+        if len(self):
+            raise ValueError("load_epochs fills an empty record; append() adds epochs.")
+        n = len(next(iter(columns.values()))) if columns else 0
+        self._rows, self._columns = None, {"epoch": np.arange(1.0, n + 1), **columns}
+        self._cache.clear()
+
     def set_layers(self, epochs: list[int], block: dict[str, Any]) -> None:
         """Store the recorder's per-layer sums for some epochs (1-based numbers).
 
