@@ -419,8 +419,9 @@ class _Stack:
         arrays of a few hundred kilobytes, allocated at every step, cost page faults
         and cache misses that made a step up to 3x slower. A hidden layer's ``a``
         has one more unit, a row of ones (the next layer's bias input), and ``z`` is
-        a view of ``a`` unless an activation's derivative needs ``z``. On the output
-        layer, ``terms`` is the log loss's work array; on the first, ``scratch``.
+        a view of ``a`` unless an activation's derivative needs ``z``. The output layer
+        has ``delta`` only (it writes into the epoch's probabilities); the first also
+        ``scratch`` and ``l2``.
         """
         k = self.params.shape[0]
         if n not in self._work:
@@ -433,14 +434,14 @@ class _Stack:
                     a[:, units, :] = 1.0
                     needs_input = any(acts[i].needs_input for _, acts in self.segments)
                     z = np.zeros((k, units, n), dtype=dtype) if needs_input else a[:, :units]
-                else:
-                    a = z = np.zeros((k, units, n), dtype=dtype)
+                else:  # the output layer writes into the epoch's probabilities
+                    a = z = None
                 delta = np.zeros((k, units, n), dtype=dtype)
-                layers.append({"z": z, "a": a, "delta": delta, "own_z": z.base is None})
+                own_z = z is not None and z.base is None
+                layers.append({"z": z, "a": a, "delta": delta, "own_z": own_z})
             widest = max(units for _, units in self.shapes)
             layers[0]["scratch"] = np.empty((k, widest, n), dtype=dtype)
             layers[0]["l2"] = np.empty_like(self.params)
-            layers[-1]["terms"] = np.empty_like(layers[-1]["a"])
             self._bind_runs(layers)
             self._work[n] = layers
         return self._work[n]
@@ -485,6 +486,10 @@ class _Stack:
     def loss_and_gradient(self, X: Array, Y: Array, Y_other: Array | None = None) -> Array:
         """Per-network loss on stacked minibatches; gradients are left in ``self.grads``.
 
+        ``gradient`` and ``minibatch_losses`` in one call, for one minibatch (the
+        trainer leaves the losses to the end of each epoch, for all its minibatches
+        at once).
+
         Parameters
         ----------
         X : ndarray of shape (n_nets, n_features + 1, n)
@@ -500,23 +505,42 @@ class _Stack:
         ndarray of shape (n_nets,)
             Mean log loss plus the L2 term, per network.
         """
-        n = X.shape[2]
-        work = self.work(n)
-        inputs = self._forward(X, work)
-        out = inputs[-1]  # (n_nets, n_outputs, n)
+        prob = np.empty_like(Y)
+        squares = self.gradient(X, Y, prob)
         if self.output != "softmax" and Y_other is None:
             Y_other = Y - 1.0
-        loss = _log_loss(out, Y, Y_other, self.output, work[-1]["terms"])
+        one = [None if a is None else a[None] for a in (prob, Y, Y_other)]
+        return minibatch_losses(*one, squares[None, :], self.half_alpha, self.output)[0]
+
+    def gradient(self, X: Array, Y: Array, prob: Array) -> Array:
+        """One forward and backward pass; gradients are left in ``self.grads``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_nets, n_features + 1, n)
+            Each network's minibatch, units-major, with a last row of ones.
+        Y : ndarray of shape (n_nets, n_outputs, n)
+            The 0/1 targets, units-major, in the parameters' dtype.
+        prob : ndarray of shape (n_nets, n_outputs, n)
+            Where the output probabilities are written (a view into the epoch's).
+
+        Returns
+        -------
+        ndarray of shape (n_nets,)
+            Each network's sum of squared weights, for the L2 term of its loss.
+        """
+        n = X.shape[2]
+        work = self.work(n)
+        inputs = self._forward(X, work, prob)
         # One sum over all layers' weights (biases and padding add zeros): the lone
         # network sums per layer, so the L2 term may differ in its last bit.
         squares = np.einsum("kp,kp,p->k", self.params, self.params, self.is_weight)
-        loss += self.half_alpha * squares / float(n)
 
         delta = work[-1]["delta"]
         if self.output == "logistic":  # dL/dz' = -(p - Y) for z' = -z (see _logistic)
-            np.subtract(Y, out, out=delta)
+            np.subtract(Y, prob, out=delta)
         else:
-            np.subtract(out, Y, out=delta)
+            np.subtract(prob, Y, out=delta)
         delta *= 1.0 / float(n)  # as Network: folded into the output error
         for i in range(len(self.blocks) - 1, -1, -1):
             # dW.T and db at once: (units, n) @ (n, fan_in + 1).
@@ -534,21 +558,41 @@ class _Stack:
                 backward(a_run, z_run, delta_run, scratch)
         self.grads += np.multiply(self.params, self.l2(n), out=work[0]["l2"])
         self.grads *= self.mask  # padded units' weights out of a logistic 0.5, and so on
-        return loss
+        return squares
 
-    def _forward(self, X: Array, work: list[dict[str, Any]]) -> list[Array]:
-        """Every layer's output, written into ``work``; returns ``[X, a1, ..., output]``."""
+    def _forward(self, X: Array, work: list[dict[str, Any]], prob: Array) -> list[Array]:
+        """Every layer's output, into ``work`` and ``prob``: ``[X, a1, ..., prob]``."""
         inputs = [X]
         for i, (W, layer) in enumerate(zip(self.blocks, work, strict=True)):
-            z = layer["z"]
-            np.matmul(W, inputs[-1], out=z)  # (n_nets, units, n): W.T a + b
             if i < self.n_hidden:
+                np.matmul(W, inputs[-1], out=layer["z"])  # (n_nets, units, n): W.T a + b
                 for forward, z_run, a_run in layer["forward"]:
                     forward(z_run, a_run)
+                inputs.append(layer["a"])
             else:
-                _output(z, self.output)
-            inputs.append(layer["a"])
+                np.matmul(W, inputs[-1], out=prob)
+                _output(prob, self.output)
+                inputs.append(prob)
         return inputs
+
+
+def minibatch_losses(
+    prob: Array, Y: Array, Y_other: Array | None, squares: Array, half_alpha: Array, name: str
+) -> Array:
+    """Each minibatch's loss of every network, log loss plus L2 term: ``(n_batches, n_nets)``.
+
+    ``prob``, ``Y`` and ``Y_other`` (``Y - 1``, logistic outputs only) are
+    ``(n_batches, n_nets, n_outputs, rows)``, minibatches of equal size; ``squares``
+    is ``(n_batches, n_nets)``, each network's sum of squared weights at each. The
+    same operations as a lone network's ``log_loss`` on each minibatch, so the same
+    numbers: each sum is a reduction over one minibatch's contiguous rows.
+    """
+    rows = float(prob.shape[3])
+    terms = _log_terms(prob, Y, Y_other, name)
+    per_output = np.add.reduce(terms, axis=3) / rows  # (n_batches, n_nets, n_outputs)
+    loss = -(per_output[:, :, 0] if per_output.shape[2] == 1 else per_output.sum(axis=2))
+    loss += half_alpha * squares / rows
+    return loss
 
 
 def stack_inputs(X: Array) -> Array:
@@ -686,13 +730,19 @@ def _eps(dtype: np.dtype) -> float:
     return float(np.finfo(dtype).eps)
 
 
-def _log_loss(prob: Array, Y: Array, Y_other: Array | None, name: str, terms: Array) -> Array:
-    """``log_loss`` of every network at once: ``(n_nets, n_outputs, n)`` -> ``(n_nets,)``.
+def _by_batch(a: Array, n_batches: int) -> Array:
+    """``(n_nets, n_outputs, n_batches * rows)`` as ``(n_batches, n_nets, n_outputs, rows)``."""
+    k, n_outputs, n = a.shape
+    return a.reshape(k, n_outputs, n_batches, n // n_batches).transpose(2, 0, 1, 3)
 
-    ``terms`` is a work array shaped like ``prob``; ``Y_other`` is ``Y - 1`` (logistic
-    outputs only).
+
+def _log_terms(prob: Array, Y: Array, Y_other: Array | None, name: str) -> Array:
+    """Each row's log-likelihood terms, ``(n_nets, n_outputs, n)``, as ``log_loss`` has them.
+
+    ``Y_other`` is ``Y - 1`` (logistic outputs only).
     """
     eps = _eps(prob.dtype)
+    terms = np.empty_like(prob)
     if name == "softmax":
         _clip(prob, eps, 1 - eps, out=terms)
         np.log(terms, out=terms)
@@ -704,8 +754,7 @@ def _log_loss(prob: Array, Y: Array, Y_other: Array | None, name: str, terms: Ar
         np.absolute(terms, out=terms)
         _clip(terms, eps, 1 - eps, out=terms)
         np.log(terms, out=terms)
-    per_output = np.add.reduce(terms, axis=2) / terms.shape[2]  # (n_nets, n_outputs)
-    return -(per_output[:, 0] if per_output.shape[1] == 1 else per_output.sum(axis=1))
+    return terms
 
 
 class _StackedAdam:
@@ -840,6 +889,8 @@ class _Trainer:
         # targets in the parameters' dtype; each epoch gathers whole rows of both.
         self.X_rows = np.hstack([X, np.ones((X.shape[0], 1), dtype=dtype)])
         self.Y_rows = np.ascontiguousarray(Y, dtype=dtype)
+        starts = range(0, X.shape[0], batch_rows)
+        self.sizes = np.array([min(batch_rows, X.shape[0] - i) for i in starts], dtype=float)
         lr_init = np.array([[est.learning_rate_init] for est in estimators], dtype=dtype)
         optimizer = _StackedAdam if first.solver == "adam" else _StackedSGD
         self.optimizer = optimizer(self.stack.params.shape, dtype, lr_init, first)
@@ -881,20 +932,37 @@ class _Trainer:
         Y = np.take(self.Y_rows, self.orders, axis=0).transpose(0, 2, 1)
         Y_other = Y - 1.0 if stack.output != "softmax" else None
         n = X.shape[2]
-        losses, sizes = [], []
-        for start in range(0, n, self.batch_rows):
-            rows = slice(start, min(start + self.batch_rows, n))
-            losses.append(
-                stack.loss_and_gradient(
-                    X[:, :, rows], Y[:, :, rows], None if Y_other is None else Y_other[:, :, rows]
-                )
-            )
-            sizes.append(rows.stop - start)
+        k, n_outputs, _ = Y.shape
+        rows = self.batch_rows
+        full, rest = divmod(n, rows)
+        # The epoch's outputs, minibatch after minibatch (each one contiguous).
+        probs = [np.empty((full, k, n_outputs, rows), dtype=stack.params.dtype)]
+        if rest:
+            probs.append(np.empty((1, k, n_outputs, rest), dtype=stack.params.dtype))
+        squares = np.empty((full + (rest > 0), k))
+        for b, start in enumerate(range(0, n, rows)):
+            batch = slice(start, min(start + rows, n))
+            prob = probs[0][b] if b < full else probs[1][0]
+            squares[b] = stack.gradient(X[:, :, batch], Y[:, :, batch], prob)
             optimizer.step(stack.params, stack.grads)
+        # The losses once for the whole epoch: the same numbers, in ~10 NumPy calls
+        # where every minibatch took ~10.
+        parts = [(probs[0], slice(0, full * rows), slice(0, full))]
+        if rest:
+            parts.append((probs[1], slice(full * rows, n), slice(full, full + 1)))
+        losses = []
+        for prob, cols, batches in parts:
+            m = prob.shape[0]
+            Y_b = _by_batch(Y[:, :, cols], m)
+            Y_other_b = None if Y_other is None else _by_batch(Y_other[:, :, cols], m)
+            half_alpha = stack.half_alpha
+            losses.append(
+                minibatch_losses(prob, Y_b, Y_other_b, squares[batches], half_alpha, stack.output)
+            )
+        losses = np.concatenate(losses)
         # Loss times rows, summed minibatch after minibatch as the lone loop adds them
         # up: cumsum is sequential (a reduction may sum pairwise).
-        weighted = np.array(losses) * np.array(sizes, dtype=float)[:, None]
-        return np.cumsum(weighted, axis=0)[-1] / n
+        return np.cumsum(losses * self.sizes[:, None], axis=0)[-1] / n
 
     def _end_epoch(self, losses: Array, seconds: float) -> None:
         """``MLPClassifier._end_epoch`` for every row at once; networks that stop leave."""
