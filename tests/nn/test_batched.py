@@ -257,3 +257,30 @@ def test_large_groups_are_split_into_stacks_with_the_same_results(monkeypatch):
     for config, a, b in zip(configs, whole, split, strict=True):
         _assert_same(a, b)
         _assert_same(b, _alone(params, config, X, y))
+
+
+def test_networks_that_would_shuffle_alike_share_their_draws_and_end_as_alone():
+    # Same int seed and layers (an activation and learning-rate grid): the same
+    # orders every epoch, drawn once; they stop at different epochs, the group's
+    # first (which draws) among the first to leave, and each still ends as alone.
+    from glassnet.nn._batched import _shared_draws
+
+    X, y = _data("moons")
+    params = dict(max_iter=60, batch_size=64)
+    configs = [
+        dict(hidden_layer_sizes=(3,), random_state=0, learning_rate_init=0.3, activation="relu"),
+        dict(hidden_layer_sizes=(3,), random_state=0, learning_rate_init=0.01, activation="tanh"),
+        dict(hidden_layer_sizes=(3,), random_state=0, learning_rate_init=0.01, activation="relu"),
+        dict(hidden_layer_sizes=(3,), random_state=1),
+        dict(hidden_layer_sizes=(4,), random_state=0),
+    ]
+    estimators = [MLPClassifier(**params, **c) for c in configs]
+    for est in estimators:  # as the initial weights draw: one number per parameter
+        est._random_state = np.random.RandomState(est.random_state)
+        (units,) = est.hidden_layer_sizes
+        est._random_state.uniform(size=3 * units + units + 1)
+    assert _shared_draws(estimators).tolist() == [0, 0, 0, 3, 4]
+    models = fit_many(X, y, configs, **params)
+    assert models[0].n_iter_ < models[1].n_iter_
+    for config, model in zip(configs, models, strict=True):
+        _assert_same(model, _alone(params, config, X, y))

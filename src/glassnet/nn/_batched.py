@@ -52,6 +52,7 @@ import copy
 import functools
 import itertools
 import math
+import numbers
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -864,6 +865,31 @@ class _StackedSGD:
         return False
 
 
+def _shared_draws(estimators: list[MLPClassifier]) -> Array:
+    """Label networks whose generators will draw the same orders of rows, one per group.
+
+    Networks seeded with the same int that made the same number of draws for their
+    initial weights (the same layers: an activation or learning-rate grid) hold
+    generators in the same state, so every epoch they would shuffle alike: their
+    group shuffles once (10 us per network and epoch on 1000 rows) and copies the
+    order, and its networks share one generator so that it advances once an epoch.
+    Networks seeded otherwise (None, a RandomState) keep their own draws.
+    """
+    labels = np.arange(len(estimators))
+    first: dict[tuple, int] = {}
+    for k, est in enumerate(estimators):
+        if not isinstance(est.random_state, numbers.Integral):
+            continue
+        _, keys, pos, has_gauss, gauss = est._random_state.get_state()
+        state = (keys.tobytes(), pos, has_gauss, gauss)
+        if state in first:
+            labels[k] = first[state]
+            est._random_state = estimators[first[state]]._random_state
+        else:
+            first[state] = k
+    return labels
+
+
 class _Trainer:
     """The epoch loop of ``MLPClassifier._fit_stochastic``, for a stack of networks."""
 
@@ -897,6 +923,7 @@ class _Trainer:
         self.optimizer = optimizer(self.stack.params.shape, dtype, lr_init, first)
         n = X.shape[0]
         self.orders = np.tile(np.arange(n), (len(estimators), 1))  # each network's row order
+        self.draws = _shared_draws(estimators)
         # The stopping rule's state, one entry per row, as MLPClassifier keeps it per
         # network (_update_no_improvement_count); estimators get it when they leave.
         self.n_iter = np.zeros(len(estimators), dtype=np.intp)
@@ -917,8 +944,14 @@ class _Trainer:
             if self.shuffle:
                 # order[permutation(n)] as Minibatches draws it, without the arange and
                 # the copy: shuffling the row in place makes the same swaps.
-                for k, i in enumerate(self.ids.tolist()):
-                    self.estimators[i]._random_state.shuffle(self.orders[k])
+                drawn: dict[int, int] = {}  # group -> the row that drew its order
+                rows = zip(self.ids.tolist(), self.draws.tolist(), strict=True)
+                for k, (i, group) in enumerate(rows):
+                    if group in drawn:
+                        self.orders[k] = self.orders[drawn[group]]
+                    else:
+                        self.estimators[i]._random_state.shuffle(self.orders[k])
+                        drawn[group] = k
             losses = self._epoch()
             self._end_epoch(losses, time.perf_counter() - started)
 
@@ -1008,7 +1041,7 @@ class _Trainer:
         stack.keep(rows)
         optimizer.keep(rows)
         self.orders = self.orders[rows]
-        for name in ("ids", "n_iter", "best", "count", "tol", "patience", "max_iter"):
+        for name in ("ids", "draws", "n_iter", "best", "count", "tol", "patience", "max_iter"):
             setattr(self, name, getattr(self, name)[rows])
 
     def _finish(self, k: int, diverged: bool) -> None:
