@@ -195,3 +195,45 @@ def test_sweep_success_rate_reaches_every_search():
     cell = json.loads(result.output)["cells"][0]
     assert cell["units"] == expected.table["units"][0]
     assert cell["success_rate"] == expected.table["success_rate"][0]
+
+
+def _moons_csv(tmp_path):
+    X, y = make_moons(200, noise=0.1, random_state=0)
+    data = tmp_path / "moons.csv"
+    frame = pd.DataFrame({"id": range(200), "x1": X[:, 0], "x2": X[:, 1]})
+    frame["side"] = ["upper" if label else "lower" for label in y]
+    frame.to_csv(data, index=False)
+    return data
+
+
+def test_sweep_on_a_csv_file_takes_rows_and_test_shares_and_resumes(tmp_path):
+    data, out, plot = _moons_csv(tmp_path), tmp_path / "sweep.csv", tmp_path / "h.png"
+    args = ["--data", data, "--target", "side", "--drop", "id", "--score", "0.9"]
+    grid = ["--samples", "100", "200", "--test-size", "0.3", *SWEEP_SMALL]
+    result = invoke("sweep", *args, *grid, "--out", out, "--plot", plot)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert f"{data} (target side): 200 rows, 2 features" in text and "2 cells" in text
+    assert plot.read_bytes().startswith(PNG)
+    assert list(pd.read_csv(out).columns[:2]) == ["n_samples", "test_size"]
+    again = invoke("sweep", *args, *grid, "--out", out, "--json")
+    document = json.loads(again.output)
+    assert (document["n_run"], document["n_skipped"]) == (0, 2)
+    assert document["data"] == str(data) and document["column"] == "side"
+    assert document["target"] == 0.9
+    assert [cell["n_samples"] for cell in document["cells"]] == [100, 200]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--noise", "0.1"], "--noise is a setting of moons and circles"),
+        (["circles"], "Give either a problem (circles) or --data"),
+        (["--samples", "500"], "n_samples=500 rows, but the data has 200"),
+    ],
+)
+def test_bad_csv_sweep_input_is_explained(tmp_path, args, message):
+    data = _moons_csv(tmp_path)
+    result = invoke("sweep", *args, "--data", data, "--target", "side", "--drop", "id")
+    assert result.exit_code == 1, result.output
+    assert message in " ".join(result.output.split())

@@ -392,3 +392,65 @@ def test_the_text_names_each_cells_network(full):
     for line, row in zip(rows, full.table.itertuples(), strict=True):
         network = f"({row.units:.0f},)" if row.solved else "none"
         assert line.split()[:4] == [str(row.n_samples), f"{row.noise:.2f}", "0.3", network]
+
+
+# ------------------------------------------------------------------ your own data
+
+
+@pytest.fixture(scope="module")
+def own():
+    X, y = make_moons(300, noise=0.2, random_state=3)
+    return X, y
+
+
+def test_a_sweep_on_your_own_data_takes_rows_and_test_shares(own, tmp_path):
+    from sklearn.model_selection import train_test_split
+
+    X, y = own
+    result = sweep((X, y), n_samples=[120, 300], test_size=[0.3], **SEARCH, data_seed=5)
+    assert result.settings == ("n_samples", "test_size")
+    assert list(result.table.columns) == ["n_samples", "test_size", *RESULTS]
+    assert result.data.startswith("arrays ") and "(300 rows x 2 features)" in result.data
+    # Oracle: the cell of 120 rows is the search of a stratified draw of 120 rows.
+    X_n, _, y_n, _ = train_test_split(X, y, train_size=120, stratify=y, random_state=5)
+    direct = smallest_network(X_n, y_n, test_size=0.3, **SEARCH)
+    all_rows = smallest_network(X, y, test_size=0.3, **SEARCH)
+    for row, found in zip(result.table.to_dict("records"), (direct, all_rows), strict=True):
+        assert row["solved"] == found.solved
+        assert row["n_fits"] == len(found.scores)
+    result.heatmap("n_fits")  # test size by rows taken: there is no noise
+    out = tmp_path / "own.csv"
+    sweep((X, y), n_samples=[120], **SEARCH, out=out)
+    with pytest.raises(ValueError, match=r"different sweep.*data: 'arrays "):
+        sweep((X, 1 - y), n_samples=[120], **SEARCH, out=out)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"noise": [0.1]}, "noise=\\[0.1\\] is a setting of the generated problems"),
+        ({"n_samples": [301]}, "n_samples=301 rows, but the data has 300"),
+        ({"n_samples": [3]}, r"3 rows with classes \{0: 1, 1: 2\} cannot be split"),
+        ({"data": "labels"}, "data='labels' is unknown.*data=\\(X, y\\)"),
+        ({"data": ("X",)}, "a tuple of 1 items"),
+        ({"bad_x": True}, "X row 7 holds NaN"),
+        ({"bad_y": True}, "one label per row of X"),
+    ],
+)
+def test_bad_data_of_your_own_is_explained(own, change, message):
+    X, y = own
+    change = dict(change)
+    if change.pop("bad_x", False):
+        X = X.copy()
+        X[7, 1] = np.nan
+    if change.pop("bad_y", False):
+        y = y[:-1]
+    with pytest.raises(ValueError, match=message):
+        sweep(**{"data": (X, y), **SEARCH, **change})
+
+
+def test_too_few_rows_for_every_class_are_explained(own):
+    X, _ = own
+    three = np.arange(len(X)) % 3
+    with pytest.raises(ValueError, match="cannot take 2 of the 300 rows with every class"):
+        sweep((X, three), n_samples=[2], **SEARCH)

@@ -2,8 +2,9 @@
 
 ``search`` answers the course's question for one data set: how many hidden layers,
 how many units per layer, reach a score on enough seeds. ``sweep`` asks it again
-for every cell of a grid of noise levels, sample sizes and test shares, streaming
-each cell's answer to a file so that an interrupted sweep resumes.
+for every cell of a grid of noise levels, sample sizes and test shares (on a CSV
+file: rows taken and test shares), streaming each cell's answer to a file so that
+an interrupted sweep resumes.
 
 A target no network in the space reaches is an answer, not an error: the command
 says so, names the best network reached and what to try, and exits with 0 (the
@@ -134,19 +135,42 @@ def search(
 
 
 def sweep_command(
-    problem: Annotated[str, typer.Argument(help="moons or circles.")] = "moons",
+    problem: Annotated[
+        str | None, typer.Argument(help="moons or circles (default moons); or use --data.")
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="A CSV file to sweep instead (with --target COLUMN): rows x test size."),
+    ] = None,
     noise: Annotated[
         list[float] | None,
-        typer.Option(help="Noise levels: --noise 0.05 0.1 0.2 0.3 (default 0.1)."),
+        typer.Option(help="Noise levels: --noise 0.05 0.1 0.2 0.3 (default 0.1; not with --data)."),
     ] = None,
     samples: Annotated[
-        list[int] | None, typer.Option(help="Sample sizes: --samples 200 1000 5000 (default 1000).")
+        list[int] | None,
+        typer.Option(
+            help="Sample sizes: --samples 200 1000 5000 (default 1000; with --data, rows "
+            "taken from the file, default all)."
+        ),
     ] = None,
     test_size: Annotated[
         list[float] | None,
         typer.Option(help="Shares held out for scoring: --test-size 0.2 0.3 (default 0.3)."),
     ] = None,
-    target: Annotated[float, typer.Option(help="The accuracy to reach.")] = DEFAULT_SCORE,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            help="For moons or circles: the accuracy to reach (default 0.97). With --data: "
+            "the column to predict (the accuracy is then --score)."
+        ),
+    ] = None,
+    score: Annotated[
+        float | None,
+        typer.Option(help="The accuracy to reach (default 0.97), with or without --data."),
+    ] = None,
+    drop: Annotated[
+        list[str] | None, typer.Option(help="With --data: columns to leave out.")
+    ] = None,
     seeds: Annotated[int, SeedsOption] = 10,
     success_rate: Annotated[
         float | None, typer.Option(help="Share of the seeds that must reach the target (0.8).")
@@ -162,11 +186,17 @@ def sweep_command(
             help="Stream each finished cell to this .csv or .parquet file; run again to resume."
         ),
     ] = None,
-    data_seed: Annotated[int, typer.Option(help="Seed of the data sets.")] = 0,
+    data_seed: Annotated[
+        int, typer.Option(help="Seed of the data sets (with --data: of the rows taken).")
+    ] = 0,
     n_jobs: Annotated[int | None, JobsOption] = None,
     scheduler: Annotated[str | None, SchedulerOption] = None,
     plot: Annotated[
-        Path | None, typer.Option(help="Save a heatmap of --value by noise and samples (PNG).")
+        Path | None,
+        typer.Option(
+            help="Save a heatmap of --value (PNG): by noise and samples; with --data, by "
+            "test size and rows."
+        ),
     ] = None,
     value: Annotated[
         str, typer.Option(help="What the heatmap shows: units, n_parameters, layers, seconds...")
@@ -174,29 +204,46 @@ def sweep_command(
     json_mode: bool = JsonOption,
     quiet: bool = QuietOption,
 ) -> None:
-    """Search the smallest network on every cell of a grid of noise x samples x test size."""
+    """Search the smallest network on every cell of a grid of noise x samples x test size.
+
+    On a CSV file (--data FILE.csv --target COLUMN) the grid is rows taken x test size.
+    """
     output = Output(json_mode, quiet)
-    with user_errors(output):
-        grid = {
-            "n_samples": samples or [1000],
-            "noise": noise or [0.1],
-            "test_size": test_size or [0.3],
-        }
-        if problem not in DATASETS:
-            raise ValueError(
-                f"problem {problem!r} is unknown; use one of {', '.join(DATASETS)}. For a CSV "
-                "file, search it with glassnet search --data FILE.csv --target COLUMN."
-            )
-        n_cells = math.prod(len(values) for values in grid.values())
+    with user_errors(output, DataError):
+        if data is None:
+            problem = problem or "moons"
+            if problem not in DATASETS:
+                raise DataError(
+                    f"problem {problem!r} is unknown; use one of {', '.join(DATASETS)}, or "
+                    "--data FILE.csv --target COLUMN for your own data."
+                )
+            goal = _score(target, score)
+            source: Any = problem
+            described = problem
+            grid = {"n_samples": samples, "noise": noise, "test_size": test_size or [0.3]}
+        else:
+            if problem is not None:
+                raise DataError(f"Give either a problem ({problem}) or --data {data}, not both.")
+            if noise:
+                raise DataError(
+                    f"--noise is a setting of moons and circles; {data} has the noise it has. "
+                    "Vary --samples (rows taken) and --test-size instead."
+                )
+            X, y, described = _csv_data(data, target, drop or [])
+            goal = score or DEFAULT_SCORE
+            source = (X, y)
+            grid = {"n_samples": samples, "test_size": test_size or [0.3]}
+            output.print(f"{described}: {len(y)} rows, {X.shape[1]} features")
+        n_cells = math.prod(len(values) for values in grid.values() if values is not None)
         output.print(
-            f"[bold]{problem}[/bold]: {n_cells} cells, accuracy {target:g} on "
+            f"[bold]{described}[/bold]: {n_cells} cells, accuracy {goal:g} on "
             f"{math.ceil((success_rate or 0.8) * seeds - 1e-9)} of {seeds} seeds"
         )
         with _cell_progress(output.console, output.talking, n_cells) as advance:
             result = sweep(
-                problem,
+                source,
                 **grid,
-                target=target,
+                target=goal,
                 seeds=seeds,
                 out=out,
                 n_jobs=n_jobs,
@@ -210,8 +257,13 @@ def sweep_command(
             )
         plotted = None
         if plot is not None:
-            where = {"test_size": grid["test_size"][0]} if len(grid["test_size"]) > 1 else None
-            plotted = _save(lambda: result.heatmap(value, where=where).figure, plot)
+            if data is None:  # noise by samples, one test size
+                rows, where = "noise", None
+                if len(grid["test_size"]) > 1:
+                    where = {"test_size": grid["test_size"][0]}
+            else:  # a file has no noise: test size by rows taken
+                rows, where = "test_size", None
+            plotted = _save(lambda: result.heatmap(value, rows=rows, where=where).figure, plot)
     output.print(_sweep_table(result))
     if result.n_skipped:
         output.print(
@@ -222,8 +274,10 @@ def sweep_command(
     if plotted is not None:
         output.print(f"Heatmap: {plotted}")
     output.result = {
-        "problem": problem,
-        "target": target,
+        "problem": problem if data is None else None,
+        "data": None if data is None else str(data),
+        "column": None if data is None else target,
+        "target": goal,
         "seeds": seeds,
         "cells": _records(result.table),
         "n_run": result.n_run,
@@ -264,6 +318,12 @@ def _search_data(
         return X, y, f"{problem} (noise {noise:g})", goal
     if problem is not None:
         raise DataError(f"Give either a problem ({problem}) or --data {data}, not both.")
+    X, y, described = _csv_data(data, target, drop)
+    return X, y, described, score or DEFAULT_SCORE
+
+
+def _csv_data(data: Path, target: str | None, drop: list[str]) -> tuple[Any, np.ndarray, str]:
+    """Read a CSV file as a search's X (encoded, scaled), y and a description."""
     if target is None:
         raise DataError(f"--data {data} needs --target COLUMN: the column to predict.")
     table = read_csv(data)
@@ -277,7 +337,7 @@ def _search_data(
     # question of how many units are needed.
     X = build_preprocessor(plan, fill, "standard").fit_transform(select_features(frame, plan))
     X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
-    return X, frame[target].to_numpy(), f"{data} (target {target})", score or DEFAULT_SCORE
+    return X, frame[target].to_numpy(), f"{data} (target {target})"
 
 
 def _score(target: str | None, score: float | None) -> float:

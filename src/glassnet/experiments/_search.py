@@ -370,7 +370,9 @@ def _split(X: Any, y: Array, test_size: float, seed: int) -> tuple[Any, Any, Arr
         return tuple(train_test_split(X, y, test_size=test_size, stratify=y, random_state=seed))
     except ValueError as err:
         classes, counts = np.unique(y, return_counts=True)
-        sizes = ", ".join(f"{c!r}: {n}" for c, n in zip(classes, counts, strict=True))
+        # .tolist(): plain values (1, 'yes'), not np.int64(1) reprs.
+        pairs = zip(classes.tolist(), counts.tolist(), strict=True)
+        sizes = ", ".join(f"{c!r}: {n}" for c, n in pairs)
         raise ValueError(
             f"{len(y)} rows with classes {{{sizes}}} cannot be split into training and "
             f"test rows with test_size={test_size:g} keeping each class in both ({err}); "

@@ -76,10 +76,10 @@ _SWEEP_OWNS = {
 
 
 def sweep(
-    data: str = "moons",
+    data: str | tuple[Any, Any] = "moons",
     *,
-    n_samples: Any = (1000,),
-    noise: Any = (0.1,),
+    n_samples: Any = None,
+    noise: Any = None,
     test_size: Any = (0.3,),
     model_grid: Mapping[str, Iterable[Any]] | None = None,
     task: str = "smallest_network",
@@ -98,15 +98,21 @@ def sweep(
     ``test_size``) with ``model_grid``. Each cell draws its data set with
     ``data_seed`` and calls ``smallest_network(X, y, target=target,
     seeds=seeds, test_size=..., **model settings, **search_params)``.
+    On your own data (``data=(X, y)``) there is no noise to vary: each cell
+    takes ``n_samples`` of the rows (a stratified draw with ``data_seed``; all
+    of them by default) and crosses that with ``test_size`` and ``model_grid``.
 
     Parameters
     ----------
-    data : {'moons', 'circles'}, default='moons'
+    data : {'moons', 'circles'} or (X, y), default='moons'
         The problem: scikit-learn's ``make_moons``, or ``make_circles`` with
-        ``factor=0.5``.
+        ``factor=0.5``; or a data set, ``X`` numeric of shape (n_rows,
+        n_features) (already encoded and scaled) and ``y`` its labels.
     n_samples, noise, test_size : value or sequence of values
-        The data settings to cross: rows drawn, standard deviation of the
-        Gaussian noise, and share of the rows held out for scoring.
+        The data settings to cross: rows drawn (default 1000; with ``(X, y)``,
+        rows taken, default all), standard deviation of the Gaussian noise
+        (default 0.1; not with ``(X, y)``), and share of the rows held out for
+        scoring (default 0.3).
     model_grid : dict of str to list, optional
         Settings of the search or the network to cross with the data, e.g.
         ``{'activation': ['tanh', 'relu'], 'max_units': [8, 16]}``.
@@ -180,12 +186,31 @@ def sweep(
     2        400   0.05    True    4.0
     3        400   0.30   False    NaN
     """
-    _check_names(data, task)
-    data_grid = {"n_samples": n_samples, "noise": noise, "test_size": test_size}
+    arrays = _check_names(data, task)
+    if arrays is None:
+        data_grid = {
+            "n_samples": (1000,) if n_samples is None else n_samples,
+            "noise": (0.1,) if noise is None else noise,
+            "test_size": test_size,
+        }
+    else:
+        if noise is not None:
+            raise ValueError(
+                f"noise={noise!r} is a setting of the generated problems (moons, circles); "
+                "your own data has the noise it has. Leave noise out, or vary n_samples "
+                "(rows taken) and test_size."
+            )
+        data_grid = {
+            "n_samples": (len(arrays[1]),) if n_samples is None else n_samples,
+            "test_size": test_size,
+        }
     settings, cells = _grid(data_grid, model_grid or {}, search_params)
+    if arrays is not None:
+        _check_rows_taken(data_grid["n_samples"], arrays[1])
+    named = data if arrays is None else _fingerprint(*arrays)
     description = {
         "task": task,
-        "data": data,
+        "data": named,
         "data_seed": data_seed,
         "settings": list(settings),
         "target": target,
@@ -196,7 +221,12 @@ def sweep(
     finished = stream.read() if stream is not None else {}
     todo = [cell for cell in cells if _key(cell) not in finished]
     run = functools.partial(
-        _run_cell, data=data, data_seed=data_seed, target=target, seeds=seeds, **search_params
+        _run_cell,
+        data=data if arrays is None else arrays,
+        data_seed=data_seed,
+        target=target,
+        seeds=seeds,
+        **search_params,
     )
     try:
         results = run_tasks(run, todo, n_jobs=n_jobs, scheduler=scheduler)
@@ -216,7 +246,7 @@ def sweep(
         table=table,
         settings=settings,
         task=task,
-        data=data,
+        data=named,
         target=target,
         seeds=seeds,
         n_run=len(todo),
@@ -226,11 +256,20 @@ def sweep(
 
 
 def _run_cell(
-    cell: dict[str, Any], *, data: str, data_seed: int, target: float, seeds: int, **params: Any
+    cell: dict[str, Any],
+    *,
+    data: str | tuple[Array, Array],
+    data_seed: int,
+    target: float,
+    seeds: int,
+    **params: Any,
 ) -> dict[str, Any]:
     """Draw one cell's data, search it, and return the cell's results (see RESULTS)."""
     start = time.perf_counter()
-    X, y = DATASETS[data](cell["n_samples"], cell["noise"], data_seed)
+    if isinstance(data, str):
+        X, y = DATASETS[data](cell["n_samples"], cell["noise"], data_seed)
+    else:
+        X, y = _rows_taken(*data, cell["n_samples"], data_seed)
     model = {name: value for name, value in cell.items() if name not in ("n_samples", "noise")}
     found = smallest_network(X, y, target=target, seeds=seeds, **model, **params)
     return _results(found, seconds=time.perf_counter() - start)
@@ -253,9 +292,16 @@ def _results(found: SmallestNetwork, seconds: float) -> dict[str, Any]:
 # ------------------------------------------------------------------ the grid
 
 
-def _check_names(data: str, task: str) -> None:
-    if data not in DATASETS:
-        raise ValueError(f"data={data!r} is unknown; use one of {', '.join(DATASETS)}.")
+def _check_names(data: Any, task: str) -> tuple[Array, Array] | None:
+    """Check ``data`` and ``task``; return the arrays of ``data=(X, y)``, else None."""
+    arrays = None
+    if isinstance(data, tuple):
+        arrays = _check_arrays(data)
+    elif data not in DATASETS:
+        raise ValueError(
+            f"data={data!r} is unknown; use one of {', '.join(DATASETS)}, or pass your own "
+            "data set as data=(X, y)."
+        )
     if task == "fit":
         raise NotImplementedError(
             "task='fit' (one plain fit per cell) is not implemented yet; use "
@@ -263,6 +309,59 @@ def _check_names(data: str, task: str) -> None:
         )
     if task not in TASKS:
         raise ValueError(f"task={task!r} is unknown; use one of {', '.join(TASKS)}.")
+    return arrays
+
+
+def _check_arrays(data: tuple[Any, Any]) -> tuple[Array, Array]:
+    if len(data) != 2:
+        raise ValueError(f"data is a tuple of {len(data)} items; give data=(X, y).")
+    X, y = np.asarray(data[0]), np.asarray(data[1])
+    if X.ndim != 2 or not np.issubdtype(X.dtype, np.number):
+        raise ValueError(
+            f"data=(X, y): X must be a numeric 2-D array (rows x features), not {X.dtype} of "
+            f"shape {X.shape}; encode and scale it first (glassnet sweep --data does)."
+        )
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(
+            f"data=(X, y): y must hold one label per row of X ({len(X)}), not shape {y.shape}."
+        )
+    if not np.isfinite(X).all():
+        row = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
+        raise ValueError(f"data=(X, y): X row {row} holds NaN or infinity; fill or drop it.")
+    return X, y
+
+
+def _fingerprint(X: Array, y: Array) -> str:
+    """Name a data set by its content, so that a results file of other data is refused."""
+    digest = hashlib.sha256()
+    for part in (X, y.astype(str)):
+        digest.update(str(part.shape).encode())
+        digest.update(np.ascontiguousarray(part).tobytes())
+    return f"arrays {digest.hexdigest()[:16]} ({X.shape[0]} rows x {X.shape[1]} features)"
+
+
+def _check_rows_taken(values: list[Any], y: Array) -> None:
+    for n in values:
+        if n > len(y):
+            raise ValueError(
+                f"n_samples={n} rows, but the data has {len(y)}; give at most {len(y)}."
+            )
+
+
+def _rows_taken(X: Array, y: Array, n: int, seed: int) -> tuple[Array, Array]:
+    """``n`` of the rows, drawn stratified by label (all of them when ``n`` is all)."""
+    if n == len(y):
+        return X, y
+    from sklearn.model_selection import train_test_split
+
+    try:
+        X_n, _, y_n, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
+    except ValueError as err:
+        raise ValueError(
+            f"n_samples={n}: cannot take {n} of the {len(y)} rows with every class in "
+            f"proportion ({err}); take more rows."
+        ) from err
+    return X_n, y_n
 
 
 def _grid(
@@ -317,7 +416,7 @@ def _check_data_values(axes: dict[str, list[Any]]) -> None:
     for n in axes["n_samples"]:
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
             raise ValueError(f"n_samples={n!r}; it must be a whole number of rows, at least 2.")
-    for noise in axes["noise"]:
+    for noise in axes.get("noise", ()):
         if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
             raise ValueError(f"noise={noise!r}; it must be a number, 0 or more.")
     for share in axes["test_size"]:
@@ -565,7 +664,8 @@ class SweepResult:
     settings : tuple of str
         The names of the grid's settings, the first columns of ``table``.
     task, data : str
-        What each cell ran, on which problem.
+        What each cell ran, on which problem (for ``data=(X, y)``, a fingerprint
+        of the arrays and their shape).
     target : float
         The accuracy a network had to reach.
     seeds : int
@@ -611,7 +711,7 @@ class SweepResult:
     def heatmap(
         self,
         value: str = "units",
-        rows: str = "noise",
+        rows: str | None = None,
         columns: str = "n_samples",
         *,
         where: Mapping[str, Any] | None = None,
@@ -624,8 +724,9 @@ class SweepResult:
         value : str, default='units'
             A result column: solved, units, layers, n_parameters, success_rate,
             n_fits or seconds.
-        rows, columns : str, default='noise', 'n_samples'
-            The settings along the vertical and the horizontal axis.
+        rows, columns : str, default='noise' (or 'test_size'), 'n_samples'
+            The settings along the vertical and the horizontal axis; ``rows``
+            defaults to 'test_size' for a sweep on your own data, which has no noise.
         where : dict, optional
             Values for the other settings the sweep varied, e.g.
             ``{'activation': 'relu'}``: the heatmap shows one slice.
@@ -647,6 +748,8 @@ class SweepResult:
         import matplotlib.pyplot as plt
         from matplotlib.patches import Rectangle
 
+        if rows is None:  # moons and circles vary noise; a data set of yours cannot
+            rows = "noise" if "noise" in self.settings else "test_size"
         values, solved, texts = self._pivot(value, rows, columns, where or {})
         if ax is None:
             _, ax = plt.subplots()
