@@ -82,9 +82,10 @@ class TrainingHistory(Sequence):
 
     def append(self, scalars: dict[str, Any]) -> int:
         """Store one epoch's epoch-level numbers; returns its number (1-based)."""
-        epoch = len(self._epochs) + 1
+        rows = self._rows if self._rows is not None else self._epochs  # once per epoch
+        epoch = len(rows) + 1
         scalars["epoch"] = epoch
-        self._epochs.append(scalars)
+        rows.append(scalars)
         if self._cache:
             self._cache.clear()
         return epoch
