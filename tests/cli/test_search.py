@@ -64,11 +64,7 @@ def test_an_unreachable_target_is_an_answer_with_the_best_reached():
 
 
 def test_search_on_a_csv_file(tmp_path):
-    X, y = make_moons(200, noise=0.1, random_state=0)
-    data = tmp_path / "moons.csv"
-    frame = pd.DataFrame({"id": range(200), "x1": X[:, 0], "x2": X[:, 1]})
-    frame["side"] = ["upper" if label else "lower" for label in y]
-    frame.to_csv(data, index=False)
+    data = _moons_csv(tmp_path)
     args = ["--data", data, "--target", "side", "--drop", "id", "--score", "0.9", *SMALL[2:]]
     result = invoke("search", *args, "--json")
     assert result.exit_code == 0, result.output
