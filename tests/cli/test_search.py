@@ -63,6 +63,15 @@ def test_an_unreachable_target_is_an_answer_with_the_best_reached():
     assert json.loads(quiet.output)["solved"] is False
 
 
+def _moons_csv(tmp_path):
+    X, y = make_moons(200, noise=0.1, random_state=0)
+    data = tmp_path / "moons.csv"
+    frame = pd.DataFrame({"id": range(200), "x1": X[:, 0], "x2": X[:, 1]})
+    frame["side"] = ["upper" if label else "lower" for label in y]
+    frame.to_csv(data, index=False)
+    return data
+
+
 def test_search_on_a_csv_file(tmp_path):
     data = _moons_csv(tmp_path)
     args = ["--data", data, "--target", "side", "--drop", "id", "--score", "0.9", *SMALL[2:]]
@@ -191,15 +200,6 @@ def test_sweep_success_rate_reaches_every_search():
     cell = json.loads(result.output)["cells"][0]
     assert cell["units"] == expected.table["units"][0]
     assert cell["success_rate"] == expected.table["success_rate"][0]
-
-
-def _moons_csv(tmp_path):
-    X, y = make_moons(200, noise=0.1, random_state=0)
-    data = tmp_path / "moons.csv"
-    frame = pd.DataFrame({"id": range(200), "x1": X[:, 0], "x2": X[:, 1]})
-    frame["side"] = ["upper" if label else "lower" for label in y]
-    frame.to_csv(data, index=False)
-    return data
 
 
 def test_sweep_on_a_csv_file_takes_rows_and_test_shares_and_resumes(tmp_path):
