@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from glassnet import MLPClassifier
 from glassnet.nn import TrainingDivergedError
 from glassnet.nn._activations import ACTIVATIONS
-from glassnet.nn._batched import DivergedInBatchWarning, _Stack, fit_many, stack_inputs
+from glassnet.nn._batched import DivergedInBatchWarning, _Stack, fit_many, with_ones
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
@@ -170,11 +170,11 @@ def test_padding_stays_exactly_zero(activations):
     stack.params[:] = rng.uniform(-1, 1, stack.params.shape) * stack.mask
     m = np.zeros_like(stack.params)
     v = np.zeros_like(stack.params)
-    Xs = stack_inputs(np.stack([X] * 3))
+    Xs = with_ones(np.stack([X] * 3)).transpose(0, 2, 1)
     Ys = np.stack([Y.T.astype(float)] * 3)
     stack.set_alpha(np.full(3, 0.01))
     for _ in range(50):
-        stack.loss_and_gradient(Xs, Ys)
+        stack.gradient(Xs, Ys, np.empty_like(Ys))
         assert not stack.grads[stack.mask == 0].any()
         m = 0.9 * m + 0.1 * stack.grads
         v = 0.999 * v + 0.001 * stack.grads**2

@@ -211,12 +211,7 @@ def sweep_command(
     output = Output(json_mode, quiet)
     with user_errors(output, DataError):
         if data is None:
-            problem = problem or "moons"
-            if problem not in DATASETS:
-                raise DataError(
-                    f"problem {problem!r} is unknown; use one of {', '.join(DATASETS)}, or "
-                    "--data FILE.csv --target COLUMN for your own data."
-                )
+            problem = _known_problem(problem or "moons")
             goal = _score(target, score)
             source: Any = problem
             described = problem
@@ -308,11 +303,7 @@ def _search_data(
                 "Say what to search on: a problem (glassnet search moons) or a CSV file "
                 "(glassnet search --data FILE.csv --target COLUMN)."
             )
-        if problem not in DATASETS:
-            raise DataError(
-                f"problem {problem!r} is unknown; use one of {', '.join(DATASETS)}, or "
-                "--data FILE.csv --target COLUMN for your own data."
-            )
+        _known_problem(problem)
         goal = _score(target, score)
         X, y = DATASETS[problem](samples, noise, data_seed)
         return X, y, f"{problem} (noise {noise:g})", goal
@@ -320,6 +311,16 @@ def _search_data(
         raise DataError(f"Give either a problem ({problem}) or --data {data}, not both.")
     X, y, described = _csv_data(data, target, drop)
     return X, y, described, score or DEFAULT_SCORE
+
+
+def _known_problem(problem: str) -> str:
+    """Return ``problem`` if it is moons or circles; refuse it, saying what to give, if not."""
+    if problem not in DATASETS:
+        raise DataError(
+            f"problem {problem!r} is unknown; use one of {', '.join(DATASETS)}, or "
+            "--data FILE.csv --target COLUMN for your own data."
+        )
+    return problem
 
 
 def _csv_data(data: Path, target: str | None, drop: list[str]) -> tuple[Any, np.ndarray, str]:

@@ -315,14 +315,13 @@ class _Stack:
         self.mask = np.zeros_like(self.params)  # 1.0 where the network has a parameter
         # -1.0 at the layers stored negated (those into logistic units, see _logistic).
         self.sign = np.ones_like(self.params)
-        self.alpha = np.zeros(n_nets, dtype=dtype)  # each network's L2 strength (set_alpha)
-        self.half_alpha = self.alpha
         # 1.0 at every weight, 0.0 at the biases (which carry no L2 penalty).
         self.is_weight = np.ones(n_params, dtype=dtype)
         for block in _views(self.is_weight[None, :], self.shapes):
             block[0, :, -1] = 0.0
         self._work: dict[int, list[dict[str, Any]]] = {}
         self._l2: dict[int, Array] = {}
+        self.set_alpha(np.zeros(n_nets))  # each network's L2 strength
         self._bind()
         for layer, block in enumerate(_views(self.mask, self.shapes)):
             for k, row in enumerate(units):
@@ -485,42 +484,14 @@ class _Stack:
             self._l2[n] = (self.alpha / float(n))[:, None] * self.is_weight
         return self._l2[n]
 
-    def loss_and_gradient(self, X: Array, Y: Array, Y_other: Array | None = None) -> Array:
-        """Per-network loss on stacked minibatches; gradients are left in ``self.grads``.
-
-        ``gradient`` and ``minibatch_losses`` in one call, for one minibatch (the
-        trainer leaves the losses to the end of each epoch, for all its minibatches
-        at once).
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_nets, n_features + 1, n)
-            Each network's minibatch, units-major, with a last row of ones
-            (``stack_inputs``).
-        Y : ndarray of shape (n_nets, n_outputs, n)
-            The 0/1 targets, units-major, in the parameters' dtype.
-        Y_other : ndarray of shape (n_nets, n_outputs, n), optional
-            ``Y - 1``, for a logistic output (computed when not given).
-
-        Returns
-        -------
-        ndarray of shape (n_nets,)
-            Mean log loss plus the L2 term, per network.
-        """
-        prob = np.empty_like(Y)
-        squares = self.gradient(X, Y, prob)
-        if self.output != "softmax" and Y_other is None:
-            Y_other = Y - 1.0
-        one = [None if a is None else a[None] for a in (prob, Y, Y_other)]
-        return minibatch_losses(*one, squares[None, :], self.half_alpha, self.output)[0]
-
     def gradient(self, X: Array, Y: Array, prob: Array) -> Array:
         """One forward and backward pass; gradients are left in ``self.grads``.
 
         Parameters
         ----------
         X : ndarray of shape (n_nets, n_features + 1, n)
-            Each network's minibatch, units-major, with a last row of ones.
+            Each network's minibatch, units-major, with a last row of ones
+            (``with_ones``, transposed).
         Y : ndarray of shape (n_nets, n_outputs, n)
             The 0/1 targets, units-major, in the parameters' dtype.
         prob : ndarray of shape (n_nets, n_outputs, n)
@@ -598,13 +569,10 @@ def minibatch_losses(
     return loss
 
 
-def stack_inputs(X: Array) -> Array:
-    """``(n_nets, n, n_features)`` rows as ``(n_nets, n_features + 1, n)``, ones last."""
-    k, n, features = X.shape
-    out = np.empty((k, features + 1, n), dtype=X.dtype)
-    out[:, :features] = X.transpose(0, 2, 1)
-    out[:, features] = 1.0
-    return out
+def with_ones(X: Array) -> Array:
+    """Rows ``(..., n, n_features)`` with a last feature of ones, the bias's input."""
+    ones = np.ones((*X.shape[:-1], 1), dtype=X.dtype)
+    return np.concatenate([X, ones], axis=-1)
 
 
 # Rough cost of a run's elementwise work, forward and backward: NumPy calls, and ns
@@ -906,7 +874,7 @@ class _Trainer:
         first = estimators[0]
         self.estimators = list(estimators)  # every network, in the order given
         self.ids = np.arange(len(estimators))  # each stack row's index into estimators
-        self.X, self.Y, self.batch_rows = X, Y, batch_rows
+        self.n_rows, self.batch_rows = X.shape[0], batch_rows
         self.shuffle = first.shuffle
         self.stack = _Stack(units, acts, first.out_activation_, X.dtype, batch_rows)
         for k, est in enumerate(estimators):
@@ -915,7 +883,7 @@ class _Trainer:
         self.stack.set_alpha([est.alpha for est in estimators])
         # Rows with a last feature of ones (the first layer's bias input), and 0/1
         # targets in the parameters' dtype; each epoch gathers whole rows of both.
-        self.X_rows = np.hstack([X, np.ones((X.shape[0], 1), dtype=dtype)])
+        self.X_rows = with_ones(X)
         self.Y_rows = np.ascontiguousarray(Y, dtype=dtype)
         starts = range(0, X.shape[0], batch_rows)
         self.sizes = np.array([min(batch_rows, X.shape[0] - i) for i in starts], dtype=float)
@@ -982,18 +950,14 @@ class _Trainer:
             optimizer.step(stack.params, stack.grads)
         # The losses once for the whole epoch: the same numbers, in ~10 NumPy calls
         # where every minibatch took ~10.
-        parts = [(probs[0], slice(0, full * rows), slice(0, full))]
-        if rest:
-            parts.append((probs[1], slice(full * rows, n), slice(full, full + 1)))
-        losses = []
-        for prob, cols, batches in parts:
-            m = prob.shape[0]
-            Y_b = _by_batch(Y[:, :, cols], m)
-            Y_other_b = None if Y_other is None else _by_batch(Y_other[:, :, cols], m)
-            half_alpha = stack.half_alpha
-            losses.append(
-                minibatch_losses(prob, Y_b, Y_other_b, squares[batches], half_alpha, stack.output)
-            )
+        losses, first = [], 0  # first: the part's first minibatch
+        for prob in probs:  # the full minibatches, then the shorter last one
+            m, size = prob.shape[0], prob.shape[3]
+            cols = slice(first * rows, first * rows + m * size)
+            targets = [None if a is None else _by_batch(a[:, :, cols], m) for a in (Y, Y_other)]
+            part = squares[first : first + m]
+            losses.append(minibatch_losses(prob, *targets, part, stack.half_alpha, stack.output))
+            first += m
         losses = np.concatenate(losses)
         # Loss times rows, summed minibatch after minibatch as the lone loop adds them
         # up: cumsum is sequential (a reduction may sum pairwise).
@@ -1003,7 +967,7 @@ class _Trainer:
         """``MLPClassifier._end_epoch`` for every row at once; networks that stop leave."""
         stack, optimizer = self.stack, self.optimizer
         finite = np.isfinite(stack.params).all(axis=1) & np.isfinite(losses)
-        self.t += self.X.shape[0]
+        self.t += self.n_rows
         optimizer.iteration_ends(self.t)
         for key, values in (
             ("loss", losses),
@@ -1059,7 +1023,7 @@ class _Trainer:
         est.history_.load_epochs(columns)
         est.loss_curve_ = columns["loss"].tolist()
         est.n_iter_ = epochs
-        est.t_ += epochs * self.X.shape[0]
+        est.t_ += epochs * self.n_rows
         if epochs:
             est.loss_ = est.loss_curve_[-1]
         est.best_loss_ = float(self.best[k])

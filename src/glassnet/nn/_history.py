@@ -82,7 +82,7 @@ class TrainingHistory(Sequence):
 
     def append(self, scalars: dict[str, Any]) -> int:
         """Store one epoch's epoch-level numbers; returns its number (1-based)."""
-        rows = self._rows if self._rows is not None else self._epochs  # once per epoch
+        rows = self._epochs
         epoch = len(rows) + 1
         scalars["epoch"] = epoch
         rows.append(scalars)
