@@ -109,6 +109,15 @@ class TrainingHistory(Sequence):
         key; epochs keep a reference into it rather than a copy.
         """
         self._blocks.append((block, np.asarray(epochs, dtype=np.intp) - 1))
+        # A run that flushes after every epoch (callbacks, fit_epochs) would leave one
+        # block per epoch, and every read walks the blocks: merging equal-sized
+        # neighbours, as a binary counter carries, keeps them logarithmic in the epochs.
+        blocks = self._blocks
+        while len(blocks) > 1 and blocks[-1][1].size >= blocks[-2][1].size:
+            merged = _merged(blocks[-2:])
+            if len(merged) != 1:
+                break
+            blocks[-2:] = merged
         self._cache.clear()
 
     def _block_of(self, i: int) -> tuple[dict[str, Any], int] | None:

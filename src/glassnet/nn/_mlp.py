@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -339,6 +339,55 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             )
         return self._fit(X, y, sample_weight, incremental=True)
 
+    def fit_epochs(self, X: Any, y: Any, sample_weight: Any = None) -> Iterator[int]:
+        """Fit as ``fit`` does, pausing after every epoch ('sgd' and 'adam').
+
+        A generator: each step trains one more epoch and yields its number, with
+        ``coefs_``, ``loss_curve_`` and ``history_`` up to date, so a loop can look
+        at the network while it learns (the playground draws it). It ends where
+        ``fit`` would (``max_iter``, the stopping rule, a callback); break out of the
+        loop to stop earlier. The weights after epoch k are those ``fit`` gives with
+        ``max_iter=k``: the same draws in the same order.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Yields
+        ------
+        int
+            The number of the epoch just trained (1, 2, ...).
+
+        Notes
+        -----
+        Stopped early (``break``), the model keeps the last epoch's weights, even with
+        ``early_stopping`` (whose best weights are restored only when training ends
+        by itself), and no ``TrainingHealthWarning`` is raised.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_moons
+        >>> from glassnet import MLPClassifier
+        >>> X, y = make_moons(200, noise=0.1, random_state=0)
+        >>> model = MLPClassifier((8,), max_iter=50, random_state=0)
+        >>> for epoch in model.fit_epochs(X, y):
+        ...     if model.score(X, y) > 0.85:
+        ...         break
+        >>> epoch, len(model.loss_curve_)
+        (16, 16)
+        """
+        if self.solver == "lbfgs":
+            raise ValueError(
+                "fit_epochs trains one epoch at a time, which L-BFGS does not do: use "
+                "solver='sgd' or 'adam', or fit() for 'lbfgs'."
+            )
+        yield from self._training(X, y, sample_weight, False, stepwise=True, stacklevel=4)
+
     def predict(self, X: Any) -> Array:
         """Predict class labels.
 
@@ -557,6 +606,25 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------ training
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool) -> MLPClassifier:
+        # fit and partial_fit run the epochs without pausing; fit_epochs pauses after each.
+        for _ in self._training(X, y, sample_weight, incremental, stepwise=False, stacklevel=5):
+            pass
+        return self
+
+    def _training(
+        self,
+        X: Any,
+        y: Any,
+        sample_weight: Any,
+        incremental: bool,
+        stepwise: bool,
+        stacklevel: int,
+    ) -> Iterator[int]:
+        """Train, yielding the epoch number after each epoch (nothing for 'lbfgs').
+
+        ``stepwise`` brings ``history_`` up to date before each yield; ``stacklevel``
+        points the warnings at the user's call, however deep this generator sits.
+        """
         sizes, acts, dropout = check_params(self)
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
@@ -591,18 +659,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         with limit_blas_threads(threads):
             try:
                 if self.solver == "lbfgs":
-                    self._fit_lbfgs(net, X, Y, sw)
+                    self._fit_lbfgs(net, X, Y, sw, stacklevel)
                 else:
-                    self._fit_stochastic(net, X, Y, sw, incremental)
+                    yield from self._fit_stochastic(
+                        net, X, Y, sw, incremental, stepwise, stacklevel
+                    )
             finally:
                 self._recorder.flush()
                 net.release()
                 del self._recorder  # holds the network and its work arrays
         if self.health_warnings and not incremental and self.record != "epochs":
-            self._warn_if_unhealthy()
-        return self
+            self._warn_if_unhealthy(stacklevel)
 
-    def _warn_if_unhealthy(self) -> None:
+    def _warn_if_unhealthy(self, stacklevel: int) -> None:
         from glassnet.diagnostics import TrainingHealthWarning
 
         severe = self.diagnose().severe
@@ -612,7 +681,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 f"{text}\n(model.diagnose() for the full report; "
                 "health_warnings=False to silence this.)",
                 TrainingHealthWarning,
-                stacklevel=3,
+                stacklevel=stacklevel,
             )
 
     def _initialize(
@@ -714,8 +783,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         return X_train, Y_train, sw_train, X_val, Y_val, sw_val
 
     def _fit_stochastic(
-        self, net: Network, X: Any, Y: Array, sw: Array | None, incremental: bool
-    ) -> None:
+        self,
+        net: Network,
+        X: Any,
+        Y: Array,
+        sw: Array | None,
+        incremental: bool,
+        stepwise: bool,
+        stacklevel: int,
+    ) -> Iterator[int]:
         if self._optimizer is None or not incremental:
             self._optimizer = self._make_optimizer(net.params.size, net.params.dtype)
         X, Y, sw, X_val, Y_val, sw_val = self._split_validation(X, Y, sw)
@@ -724,7 +800,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             warnings.warn(
                 f"Got `batch_size` less than 1 or larger than sample size. It is going to "
                 f"be clipped to the {n_samples} training rows.",
-                stacklevel=4,
+                stacklevel=stacklevel,
             )
         batches = Minibatches(X, Y, sw, self._batch_rows(n_samples), self.shuffle)
         self.n_iter_ = 0  # counts this call's epochs, as in scikit-learn (warm_start too)
@@ -738,6 +814,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 batches.next_epoch(self._random_state)
                 loss = self._run_epoch(net, batches, dropout_rng)
                 stop = self._end_epoch(net, loss, n_samples, X_val, Y_val, sw_val, started)
+                if stepwise:
+                    self._recorder.flush()
+                yield self.n_iter_
                 if stop or incremental:
                     break
                 if self.n_iter_ == self.max_iter:
@@ -745,10 +824,10 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                         f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                         "and the optimization hasn't converged yet.",
                         ConvergenceWarning,
-                        stacklevel=4,
+                        stacklevel=stacklevel,
                     )
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=4)
+            warnings.warn("Training interrupted by user.", stacklevel=stacklevel)
         if self.early_stopping:
             net.params[:] = self._best_params
 
@@ -888,7 +967,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             "the record of the epochs before it diverged."
         )
 
-    def _fit_lbfgs(self, net: Network, X: Any, Y: Array, sw: Array | None) -> None:
+    def _fit_lbfgs(self, net: Network, X: Any, Y: Array, sw: Array | None, stacklevel: int) -> None:
         def loss_and_grad(x: Array) -> tuple[float, Array]:
             net.params[:] = x
             loss = net.loss_and_gradient(X, Y, sw, self.alpha)
@@ -927,7 +1006,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 f"(status={result.status}): {result.message}. Increase the number of "
                 "iterations (max_iter) or scale the data (StandardScaler).",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=stacklevel,
             )
         self.n_iter_ = min(result.nit, self.max_iter)
         self.loss_ = float(result.fun)
