@@ -8,6 +8,7 @@ from glassnet.cli.compete import app as compete_app
 from glassnet.cli.demo import demo
 from glassnet.cli.evaluate import evaluate
 from glassnet.cli.inspect_model import inspect_model
+from glassnet.cli.playground import playground
 from glassnet.cli.predict import predict
 from glassnet.cli.search import search, sweep_command
 from glassnet.cli.train import train
@@ -34,5 +35,6 @@ app.command(name="inspect")(inspect_model)
 app.add_typer(compete_app, name="compete")
 app.command()(search)
 app.command(name="sweep")(sweep_command)
+app.command()(playground)
 
 __all__ = ["app"]

@@ -494,6 +494,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         # The hidden activations hold Python functions, which a format that is safe to
         # load from a stranger (skops) will not store: keep their names instead.
         state = dict(super().__getstate__())  # a copy: object's is self.__dict__ itself
+        # Mid-training (a copy taken between fit_epochs' steps), the recorder holds the
+        # network's work arrays: training-time state, not part of a model.
+        state.pop("_recorder", None)
         if "_hidden_acts" in state:
             state["_hidden_acts"] = [act.name for act in state["_hidden_acts"]]
         return state

@@ -188,7 +188,9 @@ def read_csv(path: str | Path) -> Table:
     return Table(frame=frame, path=path, delimiter=delimiter)
 
 
-def check_target(frame: pd.DataFrame, target: str, path: str | Path) -> Target:
+def check_target(
+    frame: pd.DataFrame, target: str, path: str | Path, option: str = "--target"
+) -> Target:
     """Check that ``target`` is a column with at least two classes; drop rows without one.
 
     A row with a missing target cannot be learnt from nor scored, so it is
@@ -202,6 +204,9 @@ def check_target(frame: pd.DataFrame, target: str, path: str | Path) -> Target:
         The column to predict.
     path : str or pathlib.Path
         The file the data came from, for messages.
+    option : str, default='--target'
+        How the user names the target where they read the message (the command
+        line's option, a menu on a page).
 
     Returns
     -------
@@ -218,7 +223,7 @@ def check_target(frame: pd.DataFrame, target: str, path: str | Path) -> Target:
     if target not in frame.columns:
         raise DataError(
             unknown_columns_message([target], list(frame.columns), str(path))
-            + " Pass the column to predict with --target."
+            + f" Choose the column to predict with {option}."
         )
     missing = frame[target].isna().to_numpy()
     kept = frame.loc[~missing].reset_index(drop=True)
@@ -226,19 +231,19 @@ def check_target(frame: pd.DataFrame, target: str, path: str | Path) -> Target:
     if len(classes) == 0:
         raise DataError(
             f"target column {target!r} in {path} has no values in any of its "
-            f"{len(frame)} rows; choose another column with --target."
+            f"{len(frame)} rows; choose another column with {option}."
         )
     if len(classes) == 1:
         raise DataError(
             f"target column {target!r} in {path} has a single value ({classes[0]!r}) in all "
             f"{len(kept)} rows that have one; a classifier needs at least two classes. "
-            "Check that --target names the right column and that the file is complete."
+            f"Check that {option} names the right column and that the file is complete."
         )
     if len(classes) > _MAX_CLASSES and len(classes) > len(kept) / 2:
         raise DataError(
             f"target column {target!r} in {path} has {len(classes)} distinct values in "
             f"{len(kept)} rows: it looks like a measurement or an identifier, not classes. "
-            "Check that --target names the column to predict."
+            f"Check that {option} names the column to predict."
         )
     return Target(
         frame=kept,

@@ -63,6 +63,9 @@ TRUSTED_TYPES: tuple[str, ...] = (
     # training stopped (Adam's moments, SGD's velocity): numbers and arrays.
     "glassnet.nn._optimizers.Adam",
     "glassnet.nn._optimizers.SGD",
+    # The playground's input features (x1*x2, sin(x1), ...): a transformer holding
+    # only the feature names, computed by NumPy from a fixed table.
+    "glassnet.workflow.plane.PlaneFeatures",
     # SimpleImputer's fitted _fit_dtype and _fill_dtype. skops rebuilds a dtype from
     # an empty .npy array read with allow_pickle=False, so nothing is called; skops
     # simply lists no default for it.
