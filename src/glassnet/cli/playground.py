@@ -28,8 +28,14 @@ def playground(
         ),
     ] = None,
     max_runs: Annotated[
-        int, typer.Option(min=1, help="Pages that may train at once (one thread each).")
-    ] = 8,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Pages that may train at once, one thread each [default: 8, or "
+            "GLASSNET_PLAYGROUND_MAX_RUNS].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the playground: watch a network learn, and see why it fails.
 
@@ -43,7 +49,9 @@ def playground(
     from glassnet.playground.app import create_app
     from glassnet.playground.config import Settings
 
-    settings = Settings(course_file=course_file, max_runs=max_runs)
+    given = {"course_file": course_file, "max_runs": max_runs}
+    # Options given on the command line win; the others come from the environment.
+    settings = Settings(**{k: v for k, v in given.items() if v is not None})
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/"
     typer.echo(f"glassnet playground on {url}  (Ctrl+C stops it)")

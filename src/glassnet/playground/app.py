@@ -217,7 +217,7 @@ async def _serve_page(app: FastAPI, websocket: WebSocket) -> None:
                 "type": "refused",
                 "message": f"The playground is training {settings.max_runs} runs, as many as "
                 "this server allows at once; try again when someone closes a page (the "
-                "instructor can raise GLASSNET_PLAYGROUND_MAX_RUNS).",
+                "instructor can raise it: glassnet playground --max-runs N).",
             }
         )
         await websocket.close()

@@ -91,7 +91,7 @@ class Uploads:
                     if size > self.max_bytes:
                         raise UploadError(
                             f"{safe} is larger than the playground's limit of "
-                            f"{self.max_bytes // 1_000_000} MB; upload a smaller sample of it.",
+                            f"{self.max_bytes / 1e6:g} MB; upload a smaller sample of it.",
                             status=413,
                         )
                     digest.update(chunk)
