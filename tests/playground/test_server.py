@@ -14,9 +14,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import log_loss
+from sklearn.metrics import f1_score, log_loss, precision_score, recall_score
 from websockets.exceptions import InvalidStatus
 
+from glassnet.metrics import ConfusionMatrix
 from glassnet.workflow.model_file import load_model
 
 RELU_8_8 = {
@@ -104,6 +105,11 @@ def test_the_pages_numbers_are_the_exported_scripts(page, playground):
     assert cells["TP"] == int(((predicted == 1) & (y_test == 1)).sum())
     assert cells["FP"] == int(((predicted == 1) & (y_test == 0)).sum())
     assert sum(cells.values()) == len(y_test)
+    confusion = lane["confusion"]
+    assert confusion["precision"] == precision_score(y_test, predicted)
+    assert confusion["recall"] == recall_score(y_test, predicted)
+    assert confusion["f1"] == pytest.approx(f1_score(y_test, predicted), rel=1e-15)
+    assert confusion["explanation"] == ConfusionMatrix(y_test, predicted).explain("test points")
     # The findings are diagnose()'s on the same model.
     assert [f["message"] for f in lane["findings"]] == [f.message() for f in network.diagnose()]
     # The model file predicts as the script's model, from the two raw columns.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import time
 from typing import Any
 
 import numpy as np
@@ -127,6 +128,8 @@ class Lane:
         self._series: dict[str, list] = _empty_series()
         self._sent_layers = 0  # epochs whose gradient norms the page already has
         self._first_seen: dict[tuple[str, str | None], int] = {}
+        self._explained: tuple[bytes, str | None] = (b"", None)  # (matrix, its sentences)
+        self._explained_at = -1.0
 
     # ------------------------------------------------------------ training
 
@@ -168,8 +171,11 @@ class Lane:
 
     # ------------------------------------------------------------ what the page shows
 
-    def frame(self) -> dict[str, Any]:
-        """Everything the page draws of this lane now; the curves since the last frame."""
+    def frame(self, final: bool = True) -> dict[str, Any]:
+        """Everything the page draws of this lane now; the curves since the last frame.
+
+        ``final``: the last frame before training pauses (it carries every sentence).
+        """
         series, self._series = self._series, _empty_series()
         history = self.model.history_ if hasattr(self.model, "history_") else None
         if history is not None and len(history) > self._sent_layers:
@@ -186,7 +192,7 @@ class Lane:
             return out  # no weights to draw: the page keeps the last picture
         out |= self._pictures()
         out["health"] = self._health()
-        out["confusion"] = self._confusion()
+        out["confusion"] = self._confusion(final)
         return out
 
     def _pictures(self) -> dict[str, Any]:
@@ -260,30 +266,47 @@ class Lane:
             )
         return found
 
-    def _confusion(self) -> dict[str, Any]:
+    def _confusion(self, final: bool) -> dict[str, Any]:
+        """Count the test points' confusion matrix, its named cells and rates.
+
+        Counted here rather than by ``ConfusionMatrix``, whose scikit-learn checks cost
+        more than the rest of a frame; its plain-language explanation is added when the
+        frame is the last before a pause, and at most once a second while playing
+        (None when the matrix has changed since).
+        """
         classes = self.data.classes
-        predicted = classes[self.model.predict_proba(self.F_test).argmax(1)]
-        binary = len(classes) == 2
-        cm = ConfusionMatrix(
-            self.data.y_test,
-            predicted,
-            labels=classes,
-            positive_label=classes[1] if binary else None,
-            zero_division=0,
-        )
+        k = len(classes)
+        predicted = self.model.predict_proba(self.F_test).argmax(1)
+        matrix = np.bincount(self._test_index * k + predicted, minlength=k * k).reshape(k, k)
         out: dict[str, Any] = {
             "labels": [str(c) for c in classes],
-            "matrix": cm.matrix.tolist(),
-            "accuracy": float(cm.accuracy()),
+            "matrix": matrix.tolist(),
+            "accuracy": float(np.trace(matrix) / matrix.sum()),
         }
-        if binary:
+        if k == 2:
+            (tn, fp), (fn, tp) = matrix.tolist()
+            precision = tp / (tp + fp) if tp + fp else 0.0
+            recall = tp / (tp + fn) if tp + fn else 0.0
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
             out |= {
-                "cells": {"TN": int(cm.tn), "FP": int(cm.fp), "FN": int(cm.fn), "TP": int(cm.tp)},
-                "precision": float(cm.precision()),
-                "recall": float(cm.recall()),
-                "f1": float(cm.f1()),
-                "explanation": cm.explain(noun="test points"),
+                "cells": {"TN": tn, "FP": fp, "FN": fn, "TP": tp},
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
             }
+        key = matrix.tobytes()
+        now = time.monotonic()
+        if key != self._explained[0] and (final or now - self._explained_at >= 1.0):
+            cm = ConfusionMatrix(
+                self.data.y_test,
+                classes[predicted],
+                labels=classes,
+                positive_label=classes[1] if k == 2 else None,
+                zero_division=0,
+            )
+            self._explained = (key, cm.explain(noun="test points"))
+            self._explained_at = now
+        out["explanation"] = self._explained[1] if key == self._explained[0] else None
         return out
 
     # ------------------------------------------------------------ taking it home

@@ -158,14 +158,15 @@ class Run:
         self._publish({"type": "state", "playing": self.playing, "speed": self.speed})
 
     def _send_frame(self, reset: bool = False) -> None:
+        playing = self.playing or self._target is not None
         self._publish(
             {
                 "type": "frame",
                 "reset": reset,
-                "playing": self.playing or self._target is not None,
+                "playing": playing,
                 "speed": self.speed,
                 "epoch": self.epoch,
-                "lanes": [lane.frame() for lane in self.lanes],
+                "lanes": [lane.frame(final=not playing) for lane in self.lanes],
             }
         )
 
