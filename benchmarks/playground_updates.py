@@ -30,6 +30,7 @@ How to run
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import socket
@@ -48,7 +49,7 @@ from sklearn.preprocessing import StandardScaler
 from websockets.sync.client import connect
 
 from glassnet.playground.datasets import load
-from glassnet.playground.lane import Grid, Lane
+from glassnet.playground.lane import Grid, Lane, log_loss
 from glassnet.playground.spec import RunSpec
 
 SPEC = {
@@ -92,7 +93,11 @@ def through_server(pages: int, seconds: float, speed: int | None) -> dict:
     port = free_port()
     server = start_server(port, pages)
     cpu = psutil.Process(server.pid)
-    connections = [connect(f"ws://127.0.0.1:{port}/ws", max_size=None) for _ in range(pages)]
+    stack = contextlib.ExitStack()
+    connections = [
+        stack.enter_context(connect(f"ws://127.0.0.1:{port}/ws", max_size=None))
+        for _ in range(pages)
+    ]
     try:
         for ws in connections:
             ws.send(json.dumps({"type": "configure", "spec": SPEC}))
@@ -121,8 +126,7 @@ def through_server(pages: int, seconds: float, speed: int | None) -> dict:
         wall = time.perf_counter() - started
         after = cpu.cpu_times()
     finally:
-        for ws in connections:
-            ws.close()
+        stack.close()
         server.terminate()
         server.wait(10)
     used = (after.user - before.user) + (after.system - before.system)
@@ -165,8 +169,10 @@ def sklearn_updates(seconds: float, epochs_per_frame: int) -> float:
         while time.perf_counter() - started < seconds:
             for _ in range(epochs_per_frame):
                 model.partial_fit(X_train, y_train, classes=[0, 1])
-                model.predict_proba(X_train)
-                model.predict_proba(X_test)
+                for X_, y_ in ((X_train, y_train), (X_test, y_test)):
+                    proba = model.predict_proba(X_)
+                    log_loss(proba, y_)
+                    (proba.argmax(1) == y_).mean()
                 epochs += 1
             model.predict_proba(grid)
     return epochs / (time.perf_counter() - started)
