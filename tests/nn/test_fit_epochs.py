@@ -54,7 +54,7 @@ def test_it_ends_where_fit_ends(moons):
     fitted = MLPClassifier(**PARAMS, max_iter=500).fit(X, y)
     stepped = MLPClassifier(**PARAMS, max_iter=500)
     epochs = list(stepped.fit_epochs(X, y))
-    assert epochs == list(range(1, fitted.n_iter_ + 1))
+    assert epochs == list(range(fitted.n_iter_ + 1))  # 0: the initial network
     assert fitted.n_iter_ < 500  # the stopping rule ended both
     assert stepped.loss_curve_ == fitted.loss_curve_
 
@@ -65,6 +65,19 @@ def test_its_warnings_point_at_the_callers_line(moons):
         for _ in MLPClassifier(**PARAMS, max_iter=3).fit_epochs(X, y):
             pass
     assert caught[0].filename == __file__
+
+
+def test_it_starts_with_the_initial_network(moons):
+    X, y = moons
+    stepped = MLPClassifier(**PARAMS, max_iter=5)
+    epochs = stepped.fit_epochs(X, y)
+    assert next(epochs) == 0
+    assert len(stepped.history_) == 0 and stepped.loss_curve_ == []
+    initial = [c.copy() for c in stepped.coefs_]
+    assert stepped.predict_proba(X).shape == (300, 2)  # the untrained network predicts
+    assert next(epochs) == 1
+    assert not np.array_equal(initial[0], stepped.coefs_[0])
+    epochs.close()
 
 
 def test_lbfgs_is_refused_with_what_to_use(moons):

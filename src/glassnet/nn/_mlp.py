@@ -342,9 +342,11 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     def fit_epochs(self, X: Any, y: Any, sample_weight: Any = None) -> Iterator[int]:
         """Fit as ``fit`` does, pausing after every epoch ('sgd' and 'adam').
 
-        A generator: each step trains one more epoch and yields its number, with
-        ``coefs_``, ``loss_curve_`` and ``history_`` up to date, so a loop can look
-        at the network while it learns (the playground draws it). It ends where
+        A generator: it yields 0 once the network is initialised (its initial
+        weights, before any training), then trains one more epoch at each step and
+        yields its number, with ``coefs_``, ``loss_curve_`` and ``history_`` up to
+        date, so a loop can look at the network while it learns (the playground
+        draws it). It ends where
         ``fit`` would (``max_iter``, the stopping rule, a callback); break out of the
         loop to stop earlier. The weights after epoch k are those ``fit`` gives with
         ``max_iter=k``: the same draws in the same order.
@@ -361,7 +363,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         Yields
         ------
         int
-            The number of the epoch just trained (1, 2, ...).
+            0 for the initial network, then the number of the epoch just trained.
 
         Notes
         -----
@@ -625,7 +627,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     ) -> Iterator[int]:
         """Train, yielding the epoch number after each epoch (nothing for 'lbfgs').
 
-        ``stepwise`` brings ``history_`` up to date before each yield; ``stacklevel``
+        ``stepwise`` yields 0 first, once the network is initialised, and brings
+        ``history_`` up to date before each yield; ``stacklevel``
         points the warnings at the user's call, however deep this generator sits.
         """
         sizes, acts, dropout = check_params(self)
@@ -661,6 +664,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         threads = blas_threads_for(layer_units, self._batch_rows(X.shape[0]))
         with limit_blas_threads(threads):
             try:
+                if stepwise:
+                    yield 0  # the initial network, before any training
                 if self.solver == "lbfgs":
                     self._fit_lbfgs(net, X, Y, sw, stacklevel)
                 else:

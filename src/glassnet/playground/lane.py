@@ -122,7 +122,7 @@ class Lane:
         self._train_index = np.searchsorted(data.classes, data.y_train)
         self._test_index = np.searchsorted(data.classes, data.y_test)
         self._epochs = self.model.fit_epochs(self.F_train, data.y_train)
-        self.epoch = 0
+        self.epoch = next(self._epochs)  # 0: the initial network, drawn before training
         self.ended: str | None = None  # why this lane trains no more
         self.diverged = False
         self._series: dict[str, list] = _empty_series()
@@ -138,14 +138,17 @@ class Lane:
         if self.ended is not None:
             return False
         try:
-            self.epoch = next(self._epochs)
+            # Overflow on the way to divergence is what the page reports, in words:
+            # NumPy's warnings would only reach the server's console.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                self.epoch = next(self._epochs)
+                self._note_epoch()
         except TrainingDivergedError as err:
             self.ended, self.diverged = str(err), True
             return False
         except StopIteration:  # pragma: no cover - max_iter is above the cap
             self.ended = "training ended"
             return False
-        self._note_epoch()
         if self.epoch >= MAX_EPOCHS:
             self.ended = (
                 f"stopped at epoch {MAX_EPOCHS:,}, the most a playground run trains; "
@@ -190,9 +193,10 @@ class Lane:
         }
         if self.diverged or not hasattr(self.model, "coefs_"):
             return out  # no weights to draw: the page keeps the last picture
-        out |= self._pictures()
-        out["health"] = self._health()
-        out["confusion"] = self._confusion(final)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out |= self._pictures()
+            out["health"] = self._health()
+            out["confusion"] = self._confusion(final)
         return out
 
     def _pictures(self) -> dict[str, Any]:
