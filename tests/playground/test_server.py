@@ -211,6 +211,10 @@ def test_an_uploaded_csv_trains_and_exports(page, playground, tmp_path):
     frame.loc[[3, 17], "weight"] = np.nan
     with playground.http as http:
         described = http.post("/api/upload?name=people.csv", content=csv_bytes(frame)).json()
+        # A link to the run describes the file again (the page's column menus).
+        assert http.get(f"/api/upload/{described['upload']}").json() == described
+        missing = http.get(f"/api/upload/{'0' * 64}")
+    assert missing.status_code == 404 and "upload it again" in missing.json()["detail"]
     assert described["rows"] == 200
     assert described["suggested"] == {"x1": "height", "x2": "weight", "label": "fit"}
     data = {"dataset": "csv", "upload": described["upload"], "samples": 2000, "test_share": 25}

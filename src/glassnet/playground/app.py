@@ -127,6 +127,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except UploadError as err:
             return _error(err.status, str(err))
 
+    @app.get("/api/upload/{digest}")
+    async def described(digest: str) -> Any:
+        try:
+            path = app.state.uploads.path(digest)
+            return {"upload": digest, **(await run_in_threadpool(describe, path))}
+        except UploadError as err:
+            return _error(err.status, str(err))
+
     def _session(run: str) -> PageSession:
         session = app.state.sessions.get(run)
         if session is None or session.run is None:

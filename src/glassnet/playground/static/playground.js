@@ -1381,6 +1381,23 @@ function applyParsed(parsed) {
   app.restoreEpoch = parsed.epoch;
   app.editing = 0;
   if (parsed.lesson) showLesson(parsed.lesson);
+  const d = parsed.spec.data;
+  if (d.dataset === "csv" && d.upload && !(app.upload && app.upload.upload === d.upload)) {
+    describeUpload(d.upload);
+  }
+}
+
+// A link to a run on an uploaded file: ask the server for the file's columns, so the
+// menus list them all (if the server still has the file; if not, configure says so).
+async function describeUpload(digest) {
+  try {
+    const response = await fetch(`/api/upload/${encodeURIComponent(digest)}`);
+    if (!response.ok) return;
+    app.upload = await response.json();
+    renderControls();
+  } catch (err) {
+    // The configure message that follows reports a missing file.
+  }
 }
 
 async function start() {
