@@ -3,6 +3,7 @@
 import doctest
 import os
 import re
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -19,11 +20,13 @@ def _python_blocks():
 
 
 def _run(block: int, name: str) -> None:
-    exec(compile(_python_blocks()[block], f"README.md[{name}]", "exec"), {})
+    # A block inside a list item is indented with it.
+    code = textwrap.dedent(_python_blocks()[block])
+    exec(compile(code, f"README.md[{name}]", "exec"), {})
 
 
-def test_readme_has_the_five_python_blocks():
-    assert len(_python_blocks()) == 5
+def test_readme_has_the_six_python_blocks():
+    assert len(_python_blocks()) == 6
 
 
 def test_course_quickstart_runs(tmp_path, monkeypatch, capsys):
@@ -43,8 +46,13 @@ def test_extras_quickstart_runs(capsys):
     assert "[(3, 16), (3, 8)]" in capsys.readouterr().out
 
 
+def test_fit_epochs_example_stops_where_the_readme_says(capsys):
+    _run(2, "fit_epochs")
+    assert capsys.readouterr().out.startswith("27 [0.218")
+
+
 def test_diagnostics_example_prints_what_the_readme_says(capsys):
-    _run(2, "diagnostics")
+    _run(3, "diagnostics")
     out = capsys.readouterr().out
     assert "Training health: 3 finding(s) in 30 epochs." in out
     assert "Hidden 2: 100% of its 8 relu units never fired after epoch 2 (dead)." in out
@@ -54,7 +62,7 @@ def test_diagnostics_example_prints_what_the_readme_says(capsys):
 def test_thresholds_example_runs(tmp_path, monkeypatch, capsys):
     matplotlib.use("Agg")
     monkeypatch.chdir(tmp_path)
-    _run(3, "thresholds")
+    _run(4, "thresholds")
     out = capsys.readouterr().out
     assert "AUC = " in out and "threshold" in out
     assert (tmp_path / "roc.png").stat().st_size > 0
@@ -72,7 +80,7 @@ def test_confusion_matrix_session_prints_what_the_readme_says(tmp_path, monkeypa
 def test_smallest_network_example_prints_what_the_readme_says(tmp_path, monkeypatch, capsys):
     matplotlib.use("Agg")
     monkeypatch.chdir(tmp_path)
-    _run(4, "experiments")
+    _run(5, "experiments")
     out = capsys.readouterr().out
     assert "is one hidden layer of 3 units (13 parameters); it did on 8 of 10 seeds." in out
     assert "2 hidden layers: 3 units each (25 parameters), 9 of 10 seeds" in out
