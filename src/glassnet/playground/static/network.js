@@ -7,9 +7,9 @@ import { CLASS_COLORS, decodeB64, paintBlank, paintBoundary, paintSigned } from 
 const SVG = "http://www.w3.org/2000/svg";
 const HEALTH_TEXT = {
   ok: "healthy",
-  dead: "dead: outputs 0 on every point, so it no longer learns",
-  off: "off: outputs nothing on any point in the last epoch",
-  saturated: "saturated: stuck at its flat ends on almost every point",
+  dead: "dead: its input was negative on every point of the last epoch, so it output 0 and got no gradient",
+  off: "switched off: its input was negative on every point of the last epoch; unlike a ReLU it still passes a small gradient back, so it can recover",
+  saturated: "saturated: on the flat ends of its curve for more than 99 % of the last epoch's points, so it passes back almost no gradient",
 };
 
 function el(tag, className, text) {
