@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 import skops.io as sio
 from sklearn.compose import ColumnTransformer
+from sklearn.datasets import make_moons
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -32,6 +33,7 @@ from glassnet.workflow.model_file import (
     read_metadata,
     save_model,
 )
+from glassnet.workflow.plane import PlaneFeatures
 
 METADATA = {
     "command": "glassnet train passengers.csv --target Survived",
@@ -176,12 +178,24 @@ def test_metadata_is_readable_without_loading_the_model(model_path):
     assert set(stored["versions"]) == {"glassnet", "scikit-learn", "skops"}
 
 
+def make_playground_pipeline():
+    # What the playground's "model file" button saves: scaling, the plane's
+    # features, the network.
+    X, y = make_moons(60, noise=0.2, random_state=0)
+    mlp = MLPClassifier((4,), max_iter=5, random_state=0, health_warnings=False)
+    pipeline = make_pipeline(StandardScaler(), PlaneFeatures(["x1", "x2", "x1*x2"]), mlp)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 5 epochs do not converge, on purpose
+        return pipeline.fit(X, y)
+
+
 def test_the_allowlist_is_exactly_what_glassnet_pipelines_need():
     # Every trusted name is needed by some pipeline, and none is missing: a renamed
     # glassnet class or a new kind of fitted state shows up here.
     needed = set()
     for solver in ("adam", "sgd"):
         needed |= set(sio.get_untrusted_types(data=sio.dumps(make_pipeline_fitted(solver))))
+    needed |= set(sio.get_untrusted_types(data=sio.dumps(make_playground_pipeline())))
     assert needed == set(TRUSTED_TYPES)
 
 
