@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from glassnet.compete.api import pages, routes
+from glassnet.compete.api.upload import MULTIPART_OVERHEAD
 from glassnet.compete.auth_limit import FailedAuthLimiter
 from glassnet.compete.config import Settings
 from glassnet.compete.db import make_engine, upgrade
 
 TEMPLATES = Path(__file__).with_name("templates")
-# Room for the multipart envelope around a file of max_upload_bytes.
-_MULTIPART_OVERHEAD = 64 * 1024
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # Counted as the body streams in, chunked bodies too: past it, 413.
+        max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD,
     )
     app.state.settings = settings
     app.state.auth_limiter = FailedAuthLimiter(
@@ -62,7 +62,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.state.templates.env.filters["decimals"] = decimals
-    app.middleware("http")(_limit_body(settings.max_upload_bytes))
     app.include_router(routes.router)
     app.include_router(pages.router)
     return app
@@ -71,25 +70,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def decimals(score: float | None, digits: int) -> str:
     """Write a score with exactly `digits` decimals (0.80000 beside 0.89600); None as ""."""
     return "" if score is None else f"{score:.{digits}f}"
-
-
-def _limit_body(
-    limit: int,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Refuse, before reading it, a body announced larger than an upload of `limit` bytes."""
-
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit + _MULTIPART_OVERHEAD:
-            return JSONResponse(
-                {
-                    "detail": f"The upload is too large: {int(length):,} bytes; the limit is "
-                    f"{limit:,}. A submission holds only the ID and prediction columns."
-                },
-                status_code=413,
-            )
-        return await call_next(request)
-
-    return middleware
