@@ -125,6 +125,8 @@ def test_usage_column_sets_the_public_rows(generated_files, tmp_path):
         (["--id-column", "PassengerID"], "no column 'PassengerID'"),
         (["--metric", "auc"], "unknown metric 'auc'; choose one of accuracy"),
         (["--scoring", "fair"], "--scoring must be exact or ladder"),
+        (["--scoring", "ladder", "--metric", "f1"], "f1 is not, and a change of one row"),
+        (["--scoring", "ladder", "--metric", "roc_auc"], "(accuracy, balanced_accuracy, log_loss)"),
         (["--deadline", "next friday"], "is not a date and time"),
         (["--public-fraction", "1.5"], "between 0 and 1"),
         (["--baseline", "lazy"], "write NAME=MODEL"),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from glassnet.compete import crud
 from glassnet.compete.db import session_scope
 from glassnet.compete.models import Competition, SolutionRow, Submission
-from glassnet.compete.scoring import get_metric, stratified_public_mask
+from glassnet.compete.scoring import get_metric, ladder_metrics, stratified_public_mask
 from glassnet.compete.submission_file import normalise_label
 from glassnet.workflow.data import DataError, read_csv, unknown_columns_message
 
@@ -88,6 +88,13 @@ def _check_spec(spec: CompetitionSpec) -> None:
         )
     if spec.scoring not in ("exact", "ladder"):
         raise ValueError(f"--scoring must be exact or ladder; received {spec.scoring!r}.")
+    if spec.scoring == "ladder" and get_metric(spec.metric).losses is None:
+        # Its score moves by more than 1/n for one row, so each probe would be released.
+        raise ValueError(
+            f"--scoring ladder needs a metric that is a mean of per-row losses "
+            f"({', '.join(ladder_metrics())}); {spec.metric} is not, and a change of one "
+            "row would be released. Use --scoring exact, or one of those metrics."
+        )
     for option, value, least in [
         ("--daily-limit", spec.daily_limit, 1),
         ("--invalid-limit", spec.invalid_daily_limit, 0),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from glassnet.compete.db import begin_write
 from glassnet.compete.models import Competition, DailyCount, SolutionRow, Submission, Team
-from glassnet.compete.scoring import Metric, get_metric, ladder_threshold
+from glassnet.compete.scoring import Metric, get_metric, ladder_releases
 
 
 class LimitReached(Exception):
@@ -312,14 +312,13 @@ def _public_release(
     if best is None:
         return public, True
     rows = solution.public
-    threshold = ladder_threshold(
+    if ladder_releases(
         solution.metric,
         solution.labels[rows],
         predictions[rows],
         np.array(json.loads(best.predictions), dtype=predictions.dtype)[rows],
         solution.positive_label,
-    )
-    if solution.metric.better(public, best.public_shown) > threshold:
+    ):
         return public, True
     return best.public_shown, False
 
