@@ -128,7 +128,7 @@ def _classes(train: pd.DataFrame, spec: CompetitionSpec) -> list[str]:
 
 
 def _solution(spec: CompetitionSpec, classes: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Read and check the solution; return it and its public-row mask."""
+    """Read and check the solution, in the students' order; return it and its public mask."""
     frame = _read_text_table(spec.solution)
     _need_columns(frame, [spec.id_column, spec.target], spec.solution)
     frame[spec.id_column] = frame[spec.id_column].str.strip()
@@ -136,6 +136,7 @@ def _solution(spec: CompetitionSpec, classes: list[str]) -> tuple[pd.DataFrame, 
     ids = frame[spec.id_column]
     if (ids == "").any() or ids.duplicated().any():
         raise DataError(f"{spec.solution}: every {spec.id_column} must be given and unique.")
+    frame = frame.iloc[_student_order(ids, spec.seed)].reset_index(drop=True)
     unknown = sorted(set(frame[spec.target]) - set(classes))
     if unknown:
         raise DataError(
@@ -151,8 +152,23 @@ def _solution(spec: CompetitionSpec, classes: list[str]) -> tuple[pd.DataFrame, 
     return frame, (usage == "public").to_numpy()
 
 
+def _student_order(ids: pd.Series, seed: int) -> np.ndarray:
+    """Order the test rows for the students: the IDs sorted, then shuffled with `seed`.
+
+    The solution's own order never shows: an instructor may have sorted it by label or
+    by Usage, and test.csv (and every list of IDs a message quotes, in solution order)
+    would hand those to every student. Sorting first makes the order the same whatever
+    the solution's, and the shuffle keeps it from being the IDs', which may have been
+    given out by label.
+    """
+    by_id = np.argsort(ids.to_numpy(dtype=str), kind="stable")
+    # A stream of its own, apart from the public/private draw's.
+    shuffle = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    return by_id[shuffle.permutation(len(by_id))]
+
+
 def _test_features(spec: CompetitionSpec, solution: pd.DataFrame) -> pd.DataFrame:
-    """Return the test rows students get, in solution order, without any label."""
+    """Return the test rows students get, in the solution's (students') order, no label."""
     if spec.test is None:
         return solution.drop(columns=[spec.target, "Usage"], errors="ignore")
     test = _read_text_table(spec.test)
