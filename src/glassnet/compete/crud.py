@@ -26,6 +26,9 @@ from glassnet.compete.db import begin_write
 from glassnet.compete.models import Competition, DailyCount, SolutionRow, Submission, Team
 from glassnet.compete.scoring import Metric, get_metric, ladder_releases
 
+# The largest id an INTEGER primary key holds on both databases (PostgreSQL's 32 bits).
+MAX_ID = 2**31 - 1
+
 
 class LimitReached(Exception):
     """The team has used today's submissions (or refused files)."""
@@ -354,10 +357,13 @@ def set_selected(
     ValueError
         When the team has already chosen as many as allowed.
     """
+    missing = LookupError(f"Your team has no submission {submission_id}.")
+    if not 1 <= submission_id <= MAX_ID:  # SQLite cannot even bind 2**63
+        raise missing
     begin_write(session)
     submission = session.get(Submission, submission_id, with_for_update=True)
     if submission is None or submission.team_id != team.id:
-        raise LookupError(f"Your team has no submission {submission_id}.")
+        raise missing
     if selected and not submission.selected:
         chosen = session.scalar(
             select(func.count()).where(Submission.team_id == team.id, Submission.selected)

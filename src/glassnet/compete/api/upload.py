@@ -181,4 +181,7 @@ async def _receive(
         raise not_a_form
     content = await file.read()
     await file.close()
-    return Upload(file.filename or "upload.csv", content, parser.fields())
+    # Shown on pages and in terminals, stored in text columns: no control characters
+    # (PostgreSQL refuses NUL; a terminal runs escape sequences).
+    filename = "".join(c for c in file.filename or "" if c.isprintable()).strip()
+    return Upload(filename or "upload.csv", content, parser.fields())
