@@ -17,7 +17,14 @@ import httpx
 import typer
 from rich.table import Table
 
-from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.cli._output import (
+    JsonOption,
+    Output,
+    QuietOption,
+    RequireSignatureOption,
+    plain,
+    user_errors,
+)
 from glassnet.compete.config import DEFAULT_DATABASE_URL, Settings
 from glassnet.workflow.data import DataError
 
@@ -112,6 +119,7 @@ def init(
         Path, typer.Option(help="Where train.csv, test.csv, sample_submission.csv go.")
     ] = Path("."),
     database: Annotated[str | None, DatabaseOption] = None,
+    require_signature: bool = RequireSignatureOption,
     json_mode: bool = JsonOption,
     quiet: bool = QuietOption,
 ) -> None:
@@ -138,6 +146,7 @@ def init(
             precision=precision,
             seed=seed,
             baselines=_parse_baselines(baseline or []),
+            require_signature=require_signature,
             out_dir=out_dir,
         )
         created = create_competition(_engine(database), spec)
@@ -324,7 +333,7 @@ def _board_table(board: dict) -> Table:
     for row in board["rows"]:
         cells = [
             _blank(row["rank"]),
-            row["team"] + (" (baseline)" if row["baseline"] else ""),
+            plain(row["team"] + (" (baseline)" if row["baseline"] else "")),  # the server's text
             score(row["public_score"]),
         ]
         if board["revealed"]:

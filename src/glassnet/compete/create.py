@@ -51,6 +51,7 @@ class CompetitionSpec:
     precision: int = 5
     seed: int = 0
     baselines: dict[str, Path] = field(default_factory=dict)
+    require_signature: bool = False
     out_dir: Path = Path(".")
 
 
@@ -217,7 +218,7 @@ def _model_predictions(
     """Predict the test rows with a model file, as the competition scores them."""
     from glassnet.cli.predict import read_model_data  # the CLI's own column checks
 
-    checked = read_model_data(model, test_csv, skip=[spec.id_column])
+    checked = read_model_data(model, test_csv, [spec.id_column], spec.require_signature)
     if get_metric(spec.metric).wants == "labels":
         labels = checked.pipeline.predict(checked.features)
         return np.array([normalise_label(str(v)) for v in labels], dtype=object)
