@@ -87,6 +87,12 @@ def _check_spec(spec: CompetitionSpec) -> None:
             f"The competition name {spec.name!r} goes into URLs (/c/NAME): use letters, "
             "digits, '.', '_' and '-' only, e.g. titanic-2026."
         )
+    if spec.deadline is not None and spec.deadline <= crud.now():
+        raise ValueError(
+            f"--deadline {spec.deadline:%Y-%m-%dT%H:%M} has passed (it is now "
+            f"{crud.now():%Y-%m-%dT%H:%M} UTC): the competition would be closed from the "
+            "start. Give a later date and time."
+        )
     if spec.scoring not in ("exact", "ladder"):
         raise ValueError(f"--scoring must be exact or ladder; received {spec.scoring!r}.")
     if spec.scoring == "ladder" and get_metric(spec.metric).losses is None:

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +27,8 @@ from glassnet.compete.db import begin_write
 from glassnet.compete.models import Competition, DailyCount, SolutionRow, Submission, Team
 from glassnet.compete.scoring import Metric, get_metric, ladder_releases
 
+# The longest team name (the column's length).
+TEAM_NAME_LENGTH = 100
 # The largest id an INTEGER primary key holds on both databases (PostgreSQL's 32 bits).
 MAX_ID = 2**31 - 1
 
@@ -113,10 +116,44 @@ def find_competition(session: Session, name: str | None) -> Competition:
     return find_competition(session, names[0])
 
 
+def check_team_name(name: str) -> str:
+    """Return a team's name without surrounding spaces, or say why it cannot be one.
+
+    Raises
+    ------
+    ValueError
+        For a blank name, one over 100 characters, or one holding control or format
+        characters (escape sequences, NUL, right-to-left overrides), which would hide
+        or reorder text on the board and in terminals.
+    """
+    name = name.strip()
+    if not name:
+        raise ValueError(
+            "A team needs a name; received a blank one. Give the name the board will show."
+        )
+    if len(name) > TEAM_NAME_LENGTH:
+        raise ValueError(
+            f"A team's name has at most {TEAM_NAME_LENGTH} characters; received {len(name)}."
+        )
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
+        raise ValueError(
+            f"A team's name may not hold control characters (received {name!r}); "
+            "use letters, digits, spaces and punctuation."
+        )
+    return name
+
+
 def add_team(
     session: Session, competition: Competition, name: str, members: str = "", baseline: bool = False
 ) -> tuple[Team, str | None]:
-    """Add a team; return it and its token (shown once), or no token for a baseline."""
+    """Add a team; return it and its token (shown once), or no token for a baseline.
+
+    Raises
+    ------
+    ValueError
+        When the name cannot be one (see `check_team_name`) or is taken.
+    """
+    name = check_team_name(name)
     taken = session.scalar(
         select(Team.id).where(Team.competition_id == competition.id, Team.name == name)
     )

@@ -36,7 +36,9 @@ def index(request: Request, session: SessionDep) -> Response:
     """Open the only competition's leaderboard, or list them."""
     names = session.scalars(select(Competition.name).order_by(Competition.name)).all()
     if len(names) == 1:
-        return RedirectResponse(request.url_for("leaderboard_page", name=names[0]), 303)
+        # A path, not request.url_for's absolute URL, which takes its host from the
+        # request's Host header: anyone could make the server link elsewhere.
+        return RedirectResponse(request.app.url_path_for("leaderboard_page", name=names[0]), 303)
     return _render(request, "index.html", names=names)
 
 
