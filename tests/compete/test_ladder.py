@@ -9,6 +9,10 @@ are exactly 1/n, so only an exact comparison refuses it every time.
 from __future__ import annotations
 
 import numpy as np
+from sqlalchemy import update
+
+from glassnet.compete.db import make_engine
+from glassnet.compete.models import Competition
 
 
 def flip(labels: np.ndarray, row: int) -> np.ndarray:
@@ -36,3 +40,25 @@ def test_a_student_flipping_one_row_at_a_time_learns_no_label(live_server_factor
             else:  # the previous release is shown again
                 assert answer["public_score"] == shown
     assert learned == []
+
+
+def test_a_ladder_on_a_metric_it_cannot_guard_keeps_the_first_release(live_server_factory):
+    # A competition made before init refused f1 with the Ladder: it answers, and releases
+    # nothing after the first score (releasing would let one-row probes through).
+    server = live_server_factory(metric="f1")
+    engine = make_engine(server.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(Competition)
+                .where(Competition.name == server.competition)
+                .values(scoring="ladder")
+            )
+    finally:
+        engine.dispose()
+    with server.client(server.token) as client:
+        first = server.upload(client, server.predictions_csv(flip=60)).json()
+        better = server.upload(client, server.predictions_csv(flip=0))
+    assert better.status_code == 201, better.text
+    assert first["released"] and not better.json()["released"]
+    assert better.json()["public_score"] == first["public_score"]

@@ -4,6 +4,7 @@ the headers every answer carries, and who may read its database file."""
 from __future__ import annotations
 
 import os
+import socket
 import stat
 
 import httpx
@@ -92,6 +93,20 @@ def test_every_answer_carries_the_security_headers(live_server, method, path, st
     policy = answer.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_a_body_refused_for_its_announced_size_carries_them_too(live_server):
+    # Refused from its Content-Length alone, before a byte of it is read.
+    path = f"/api/competitions/{live_server.competition}/teams"
+    headers = {"Content-Length": str(10**9), "Content-Type": "application/json"}
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=30) as sock:
+        head = f"POST {path} HTTP/1.1\r\nHost: x\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        sock.sendall((head + "\r\n").encode())
+        answer = sock.recv(65536).decode("latin-1").lower()
+    assert answer.startswith("http/1.1 413")
+    for name in SECURITY_HEADERS:
+        assert f"\r\n{name}: " in answer, name
 
 
 def test_the_pages_load_nothing_inline(live_server):

@@ -68,8 +68,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        # Counted as the body streams in, chunked bodies too: past it, 413.
-        max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD,
     )
     app.state.settings = settings
     app.state.auth_limiter = FailedAuthLimiter(
@@ -77,8 +75,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.state.templates.env.filters["decimals"] = decimals
-    app.include_router(routes.router)
-    app.include_router(pages.router)
+    # Bodies counted as they stream in, chunked ones too: past the limit, 413. Set on
+    # the routers, not the app, so that the 413 passes the security headers' middleware.
+    limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    app.include_router(routes.router, max_body_size=limit)
+    app.include_router(pages.router, max_body_size=limit)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
     if settings.proxies():

@@ -351,6 +351,10 @@ def _public_release(
     ).first()
     if best is None:
         return public, True
+    if solution.metric.losses is None:
+        # A competition made before init refused such metrics with the Ladder: its first
+        # score stands, as releasing a later one could answer a one-row probe.
+        return best.public_shown, False
     rows = solution.public
     if ladder_releases(
         solution.metric,
