@@ -10,7 +10,8 @@ live_server
     "beta", "gamma") on the session's shared server: ``.url``, ``.database_url``,
     ``.instructor_token``, ``.team_tokens`` (name -> token), ``.token`` (alpha's),
     ``.competition`` (its name, "demo-N": use it in paths), ``.files``
-    (train/test/sample paths), ``.solution`` (the hidden labels, for assertions),
+    (train/test/sample paths), ``.solution`` (the hidden labels, for assertions, in
+    the server's order: the students' test.csv's),
     ``.client(token=None)`` (an httpx.Client with the Bearer header).
 live_server_factory
     ``live_server_factory(rows=1000, teams=50, daily_limit=10, metric="roc_auc",
@@ -349,8 +350,11 @@ def live_server_factory(backend, new_database_url, shared_servers, tmp_path):
             tokens = _add_teams(engine, spec.name, names)
         finally:
             engine.dispose()
-        solution = pd.read_csv(spec.solution, dtype=str)
         files = dict(zip(["train", "test", "sample"], created.files, strict=True))
+        # In the server's order, the students' test.csv's (not the instructor's file's).
+        order = pd.read_csv(files["test"], dtype=str)[spec.id_column]
+        solution = pd.read_csv(spec.solution, dtype=str).set_index(spec.id_column)
+        solution = solution.loc[order].reset_index()
         server = LiveServer(
             url,
             spec.name,

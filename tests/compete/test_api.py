@@ -8,6 +8,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import update
+
+from glassnet.compete.db import make_engine
+from glassnet.compete.models import Competition
 
 
 def upload(client, competition: str, content: bytes):
@@ -173,7 +177,18 @@ def test_finals_reveal_and_shake_up(live_server_factory):
 
 
 def test_after_the_deadline_scores_are_revealed_and_submissions_closed(live_server_factory):
-    server = live_server_factory(deadline=datetime.now(UTC) - timedelta(minutes=1))
+    server = live_server_factory(deadline=datetime.now(UTC) + timedelta(days=1))
+    # A day later: the deadline, a minute ago (init refuses a deadline already past).
+    engine = make_engine(server.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(Competition)
+                .where(Competition.name == server.competition)
+                .values(deadline=datetime.now(UTC) - timedelta(minutes=1))
+            )
+    finally:
+        engine.dispose()
     board = server.client().get(f"/api/competitions/{server.competition}/leaderboard").json()
     assert board["revealed"] and board["rows"][0]["private_score"] is not None
     with server.client(server.token) as client:
@@ -212,6 +227,21 @@ def test_probability_metric(live_server_factory):
         assert 0.9 < answer.json()["public_score"] < 1.0
         labels = upload(client, server.competition, server.predictions_csv())
         assert labels.status_code == 422 and "scores probabilities" in labels.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("   ", "A team needs a name; received a blank one."),
+        ("\u202eAda", "control characters"),
+        ("Bo\x00", "control characters"),
+    ],
+)
+def test_a_team_name_nobody_could_read_is_refused(live_server, name, message):
+    path = f"/api/competitions/{live_server.competition}/teams"
+    with live_server.client(live_server.instructor_token) as instructor:
+        answer = instructor.post(path, json={"name": name})
+    assert answer.status_code == 422 and message in answer.text
 
 
 def test_csv_export_neutralises_formulas(live_server):

@@ -125,7 +125,10 @@ def test_usage_column_sets_the_public_rows(generated_files, tmp_path):
         (["--id-column", "PassengerID"], "no column 'PassengerID'"),
         (["--metric", "auc"], "unknown metric 'auc'; choose one of accuracy"),
         (["--scoring", "fair"], "--scoring must be exact or ladder"),
+        (["--scoring", "ladder", "--metric", "f1"], "f1 is not, and a change of one row"),
+        (["--scoring", "ladder", "--metric", "roc_auc"], "(accuracy, balanced_accuracy, log_loss)"),
         (["--deadline", "next friday"], "is not a date and time"),
+        (["--deadline", "2020-01-01T18:00"], "--deadline 2020-01-01T18:00 has passed"),
         (["--public-fraction", "1.5"], "between 0 and 1"),
         (["--baseline", "lazy"], "write NAME=MODEL"),
         (["--daily-limit", "0"], "--daily-limit must be at least 1; received 0"),
@@ -148,6 +151,22 @@ def test_test_file_with_the_labels_is_refused(generated_files, tmp_path):
     args = init_args(generated_files, tmp_path, test=False, out_dir=tmp_path / "s")
     result = run(*args, "--test", with_labels)
     assert result.exit_code == 1 and "must not hold the labels" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("   ", "A team needs a name; received a blank one."),
+        ("Ada\x1b[2J", "control characters"),
+        ("x" * 101, "at most 100 characters; received 101"),
+    ],
+)
+def test_add_team_refuses_a_name_nobody_could_read(generated_files, tmp_path, name, message):
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    args = init_args(generated_files, tmp_path, out_dir=tmp_path / "s", database=db)
+    assert run(*args).exit_code == 0
+    result = run("add-team", name, "--database", db)
+    assert result.exit_code == 1 and message in " ".join(result.output.split())
 
 
 def test_add_team_without_a_competition(tmp_path):

@@ -11,9 +11,10 @@ def test_index_redirects_to_the_only_leaderboard(live_server_factory):
         answer = client.get("/", follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].endswith("/c/demo")
         page = client.get("/c/demo").text
-    assert '<table id="leaderboard">' in page
+        script = client.get("/static/leaderboard.js").text
+    assert '<table id="leaderboard" data-url="/api/competitions/demo/leaderboard">' in page
     assert '<tr data-team="majority class" class="baseline">' in page
-    assert "setInterval" in page and "/api/competitions/demo/leaderboard" in page
+    assert '<script src="/static/leaderboard.js">' in page and "setInterval" in script
     assert "http://" not in page.replace(live_server.url, "")  # nothing loaded from elsewhere
 
 
@@ -86,7 +87,8 @@ def test_every_score_is_shown_with_the_stated_decimals(live_server_factory):
     with server.client() as client:
         page = client.get(f"/c/{server.competition}").text
         team = client.post(f"/c/{server.competition}/team", data={"token": server.token}).text
-    board = page.split('<table id="leaderboard">')[1].split("</table>")[0]
+        script = client.get("/static/leaderboard.js").text
+    board = page.split('<table id="leaderboard"')[1].split("</table>")[0]
     rows = re.findall(r'<tr data-team="([^"]+)"[^>]*>(.*?)</tr>', board, re.S)
     cells = {team: re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for team, row in rows}
     assert cells["alpha"][2:4] == ["1.000", "1.000"]  # not "1.0" beside "0.624"
@@ -94,6 +96,6 @@ def test_every_score_is_shown_with_the_stated_decimals(live_server_factory):
     assert len(scores) == 4 and all(re.fullmatch(r"[01]\.\d{3}", s) for s in scores), scores
     assert '<td class="num">1.000' in team
     # The live refresh writes them the same way, with the precision the API states.
-    assert "toFixed(digits)" in page
+    assert "toFixed(digits)" in script
     api = server.client().get(f"/api/competitions/{server.competition}/leaderboard").json()
     assert api["precision"] == 3

@@ -1,10 +1,16 @@
-"""Metrics against sklearn.metrics, the stratified public/private draw, the Ladder's noise."""
+"""Metrics against sklearn.metrics, the stratified public/private draw, the Ladder's rule."""
 
 import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from glassnet.compete.scoring import METRICS, get_metric, ladder_threshold, stratified_public_mask
+from glassnet.compete.scoring import (
+    METRICS,
+    get_metric,
+    ladder_metrics,
+    ladder_releases,
+    stratified_public_mask,
+)
 
 rng = np.random.default_rng(0)
 Y = rng.choice(["0", "1"], size=300, p=[0.6, 0.4]).astype(object)
@@ -30,7 +36,6 @@ def test_metrics_agree_with_sklearn_and_know_their_direction():
         "log_loss": False,
     }
     assert {m.wants for m in METRICS.values()} == {"labels", "probabilities"}
-    assert get_metric("log_loss").better(0.3, than=0.5) > 0
 
 
 def test_unknown_metric_lists_the_valid_ones():
@@ -49,12 +54,81 @@ def test_public_draw_is_stratified_and_seeded():
         stratified_public_mask(Y, 1.5, seed=0)
 
 
-def test_ladder_threshold_is_the_spread_of_loss_differences_over_root_n():
+def test_ladder_losses_average_to_the_score():
+    for name, score in [
+        ("accuracy", 1 - skm.accuracy_score(Y, LABELS)),
+        ("balanced_accuracy", 1 - skm.balanced_accuracy_score(Y, LABELS)),
+    ]:
+        assert float(np.mean(get_metric(name).losses(Y, LABELS, "1"))) == pytest.approx(score)
+    losses = get_metric("log_loss").losses(Y, P, "1")
+    assert float(np.mean(losses)) == pytest.approx(skm.log_loss(Y == "1", P))
+    assert ladder_metrics() == ["accuracy", "balanced_accuracy", "log_loss"]
+
+
+def float_ladder(metric, y, new, best):
+    """The paper's rule as floats: mean loss down by more than s / sqrt(n); and the gap."""
+    d = np.array([float(v) for v in metric.losses(y, new, "1")])
+    d -= np.array([float(v) for v in metric.losses(y, best, "1")])
+    gap = -d.mean() - d.std(ddof=1) / np.sqrt(len(d))
+    return gap > 0, gap
+
+
+def probes(metric, best, rng):
+    """Submissions that each change one row of `best` (the row's label, or probability)."""
+    for row in range(len(best)):
+        probe = best.copy()
+        if metric.wants == "labels":
+            probe[row] = "1" if probe[row] == "0" else "0"
+        else:
+            probe[row] = rng.uniform()
+        yield probe
+
+
+@pytest.mark.parametrize("name", ["accuracy", "balanced_accuracy", "log_loss"])
+def test_a_one_row_change_is_never_released(name):
+    # A student flips one public row at a time (125 of them, the Titanic's public part)
+    # against a poor first submission: a release would tell them the row's label.
+    metric, y = get_metric(name), Y[:125]
+    best = LABELS[:125].copy() if metric.wants == "labels" else P[:125].copy()
+    rng = np.random.default_rng(1)
+    released = [ladder_releases(metric, y, p, best, "1") for p in probes(metric, best, rng)]
+    assert not any(released)
+    if name == "accuracy":  # the float comparison of the same rule released most of them
+        right_flips = [p for p in probes(metric, best, rng) if (p != y).sum() < (best != y).sum()]
+        assert sum(float_ladder(metric, y, p, best)[0] for p in right_flips) > len(right_flips) / 2
+
+
+@pytest.mark.parametrize("name", ["accuracy", "balanced_accuracy", "log_loss"])
+def test_the_exact_rule_is_the_papers_away_from_ties(name):
+    metric, rng = get_metric(name), np.random.default_rng(2)
+    truth = Y[:125]
+    best = LABELS[:125] if metric.wants == "labels" else P[:125]
+    checked = 0
+    for k in [2, 3, 5, 8, 13, 21, 34]:
+        for _ in range(20):
+            new = best.copy()
+            rows = rng.choice(len(new), size=k, replace=False)
+            if metric.wants == "labels":
+                new[rows] = np.where(new[rows] == "1", "0", "1")  # some right, some wrong
+            else:
+                new[rows] = np.clip((truth[rows] == "1") + rng.normal(0, 0.3, k), 0, 1)
+            expected, gap = float_ladder(metric, truth, new, best)
+            if abs(gap) > 1e-9:
+                checked += 1
+                assert ladder_releases(metric, truth, new, best, "1") == expected
+    assert checked > 100
+
+
+def test_two_rows_made_right_are_released():
     accuracy = get_metric("accuracy")
-    flipped = LABELS.copy()
-    flipped[:10] = np.where(flipped[:10] == "1", "0", "1")
-    diff = (flipped != Y).astype(float) - (LABELS != Y).astype(float)
-    expected = np.std(diff, ddof=1) / np.sqrt(len(Y))
-    assert ladder_threshold(accuracy, Y, flipped, LABELS, "1") == pytest.approx(expected)
-    # The same predictions again: no noise, and no improvement either.
-    assert ladder_threshold(accuracy, Y, LABELS, LABELS, "1") == 0.0
+    wrong = np.flatnonzero(LABELS != Y)[:2]
+    better = LABELS.copy()
+    better[wrong] = Y[wrong]
+    assert ladder_releases(accuracy, Y, better, LABELS, "1")
+    assert not ladder_releases(accuracy, Y, LABELS, better, "1")  # worse: never
+    assert not ladder_releases(accuracy, Y, LABELS, LABELS, "1")  # the same: never
+
+
+def test_metrics_that_are_no_mean_of_row_losses_cannot_be_laddered():
+    with pytest.raises(ValueError, match=r"mean of per-row losses \(accuracy, "):
+        ladder_releases(get_metric("f1"), Y, LABELS, LABELS, "1")

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glassnet.compete.submission_file import FileSpec, SubmissionError, read_submission
 
@@ -29,6 +31,8 @@ def test_a_good_file_in_any_order_gives_predictions_in_solution_order():
     # 1.0 is the label 1, a BOM and CRLF line ends are fine, spaces around cells too.
     content = "\ufeffId,Label\r\n" + "".join(f" {i} , {int(i) % 2}.0\r\n" for i in IDS)
     assert list(read_submission(content.encode(), LABELS)) == list(labels)
+    # CR alone ends lines too (Excel's "CSV (Macintosh)").
+    assert list(read_submission(content.replace("\r\n", "\r").encode(), LABELS)) == list(labels)
 
 
 def test_probabilities_are_read_as_numbers():
@@ -143,3 +147,33 @@ def test_too_large():
 def test_no_message_echoes_the_hidden_labels():
     """The spec holds no labels at all: messages can only quote the file and public facts."""
     assert not any(hasattr(LABELS, name) for name in ("labels", "solution", "public"))
+
+
+def test_a_field_beyond_the_csv_readers_limit():
+    message = refused(b"Id,Label\n101," + b"1" * 140_000 + b"\n", HUGE)
+    assert "line 2 has a field of more than 131,072 characters" in message
+    message = refused(b'Id,Label\n101,"1\n' + b"2" * 140_000, HUGE)
+    assert "a quote left open runs to the end of the file" in message
+
+
+HUGE = FileSpec("Id", "Label", IDS, ["0", "1"], "labels", "1", max_bytes=1_000_000)
+# Text that looks a little like a submission: IDs, labels, separators, quotes, line ends.
+PIECES = st.sampled_from(
+    ["Id", "Label", ",", "\n", "\r", "\r\n", '"', "101", "120", "0", "1", "0.5", " ", "\x00"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.binary(max_size=300), st.lists(PIECES, max_size=80).map("".join)),
+    st.sampled_from([LABELS, PROBABILITIES]),
+)
+def test_any_file_is_read_or_refused_with_a_message(content, spec):
+    if isinstance(content, str):
+        content = ("Id,Label\n" + content).encode()
+    try:
+        predictions = read_submission(content, spec)
+    except SubmissionError as err:
+        assert 400 <= err.status < 500 and str(err)
+    else:
+        assert len(predictions) == len(IDS)

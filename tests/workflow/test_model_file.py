@@ -416,3 +416,108 @@ def test_a_file_holding_another_model_is_refused(tmp_path):
     path.write_bytes(rezip(sio.dumps(other), {METADATA_MEMBER: header()}))
     with pytest.raises(ModelFileError, match="does not hold a fitted glassnet pipeline"):
         load_model(path)
+
+
+# ---------------------------------------------------------------- signatures
+
+KEY = "a-signing-key-of-forty-characters-------"
+
+
+@pytest.fixture
+def signed_path(tmp_path, pipeline, monkeypatch):
+    monkeypatch.setenv("GLASSNET_SIGNING_KEY", KEY)
+    path = save_model(tmp_path / "signed.glassnet", pipeline, METADATA, sign=True)
+    monkeypatch.delenv("GLASSNET_SIGNING_KEY")
+    return path
+
+
+def negated_weights(data):
+    """The network's weights negated, every checksum recomputed, the signature kept."""
+    from .hostile_models import edited_weights
+
+    return edited_weights(data)
+
+
+def test_a_signed_file_loads_with_its_key(signed_path, monkeypatch):
+    monkeypatch.setenv("GLASSNET_SIGNING_KEY", KEY)
+    loaded, metadata = load_model(signed_path, require_signature=True)
+    assert metadata == METADATA
+    X, _ = make_data()
+    assert loaded.predict(X).shape == (len(X),)
+
+
+def test_edited_weights_pass_the_checksums_but_not_the_signature(signed_path, monkeypatch):
+    signed_path.write_bytes(negated_weights(signed_path.read_bytes()))
+    load_model(signed_path)  # without a key: the checksums are right, the edit unseen
+    monkeypatch.setenv("GLASSNET_SIGNING_KEY", KEY)
+    with pytest.raises(ModelFileError, match="signature does not match GLASSNET_SIGNING_KEY"):
+        load_model(signed_path)
+
+
+def test_another_key_does_not_verify(signed_path, monkeypatch):
+    monkeypatch.setenv("GLASSNET_SIGNING_KEY", KEY.replace("a", "b"))
+    with pytest.raises(ModelFileError, match="changed after it was signed, or signed with"):
+        load_model(signed_path)
+
+
+def test_with_a_key_set_an_unsigned_file_is_refused(signed_path, model_path, monkeypatch):
+    monkeypatch.setenv("GLASSNET_SIGNING_KEY", KEY)
+    with pytest.raises(ModelFileError, match="it is not signed, and GLASSNET_SIGNING_KEY is set"):
+        load_model(model_path)
+    # Removing the signature from a signed file makes it an unsigned one: refused too.
+    signed_path.write_bytes(rezip(signed_path.read_bytes(), {"glassnet.sig": None}))
+    with pytest.raises(ModelFileError, match="it is not signed"):
+        load_model(signed_path)
+
+
+def test_requiring_a_signature_needs_the_key(signed_path):
+    with pytest.raises(ModelFileError, match="needs a key: set the environment variable"):
+        load_model(signed_path, require_signature=True)
+
+
+def test_signing_needs_a_long_enough_key(tmp_path, pipeline, monkeypatch):
+    with pytest.raises(ModelFileError, match=r"Signing a model file \(--sign\) needs a key"):
+        save_model(tmp_path / "m.glassnet", pipeline, METADATA, sign=True)
+    monkeypatch.setenv("GLASSNET_SIGNING_KEY", "short")
+    with pytest.raises(ModelFileError, match="holds 5 characters; a signing key needs at least"):
+        save_model(tmp_path / "m.glassnet", pipeline, METADATA, sign=True)
+    assert not (tmp_path / "m.glassnet").exists()
+
+
+# ---------------------------------------------------------------- bounds
+
+
+@pytest.mark.parametrize(
+    ("replace", "why"),
+    [
+        ({"evil.py": b"print(1)"}, "members glassnet does not write: 'evil.py'"),
+        ({"../escape.npy": b""}, "members glassnet does not write"),
+        ({"glassnet.json": b'{"format": "glassnet-model", ' + b" " * 2**20 + b"}"}, "more than"),
+    ],
+    ids=["a script", "a path", "huge metadata"],
+)
+def test_members_glassnet_does_not_write_are_refused(model_path, replace, why):
+    model_path.write_bytes(rezip(model_path.read_bytes(), replace))
+    with pytest.raises(ModelFileError, match=why):
+        load_model(model_path)
+
+
+def test_a_member_twice_is_refused(model_path):
+    # zipfile reads the last of two members of one name; some other reader, the first.
+    buffer = io.BytesIO(model_path.read_bytes())
+    with zipfile.ZipFile(buffer, "a") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        archive.writestr(METADATA_MEMBER, header())
+    model_path.write_bytes(buffer.getvalue())
+    with pytest.raises(ModelFileError, match="a member name appears twice"):
+        load_model(model_path)
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    import glassnet.workflow.model_file as model_file
+
+    monkeypatch.setattr(model_file, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "big.glassnet"
+    path.write_bytes(b"\0" * 1001)
+    with pytest.raises(ModelFileError, match="it holds 1,001 bytes, more than the 1,000"):
+        load_model(path)

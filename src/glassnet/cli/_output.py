@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 USER_ERROR = 1
 
@@ -58,9 +59,9 @@ class Output:
         if self.json_mode:
             typer.echo(json.dumps({"error": message}))
         else:
-            self.errors.print(
-                f"[bold red]Error:[/bold red] {message}", highlight=False, soft_wrap=True
-            )
+            # Messages quote files and models: their text is shown, never run as markup.
+            line = Text.assemble(("Error:", "bold red"), " ", plain(message))
+            self.errors.print(line, highlight=False, soft_wrap=True)
         raise typer.Exit(USER_ERROR)
 
 
@@ -73,6 +74,20 @@ def user_errors(out: Output, *kinds: type[Exception]) -> Iterator[None]:
         out.fail(describe_os_error(err))
     except (ValueError, *kinds) as err:
         out.fail(str(err))
+
+
+def plain(value: object, lines: bool = False, style: str = "") -> Text:
+    """Text from a file or a model, to print: shown as it is, never markup or escape codes.
+
+    Control and format characters are removed (an escape sequence could clear the
+    screen, retitle the window or hide text; a right-to-left override could reorder
+    it); white space among them becomes a space, line breaks too unless `lines`.
+    """
+    kept = (
+        c if c.isprintable() or (lines and c == "\n") else " " if c.isspace() else ""
+        for c in str(value)
+    )
+    return Text("".join(kept), style=style)
 
 
 def describe_os_error(err: OSError) -> str:
@@ -91,3 +106,9 @@ def _jsonable(value: Any) -> Any:
 
 JsonOption = typer.Option(False, "--json", help="Print one JSON document instead of tables.")
 QuietOption = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
+RequireSignatureOption = typer.Option(
+    False,
+    "--require-signature",
+    help="Load the model only if its signature verifies with GLASSNET_SIGNING_KEY (which "
+    "must be set). With the key set, a signature is required anyway.",
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from glassnet.cli._output import plain
 from glassnet.metrics import ConfusionMatrix
 
 
@@ -12,13 +13,13 @@ def confusion_table(cm: ConfusionMatrix, binary: bool = True) -> Table:
     labels = [str(label) for label in cm.labels]
     table = Table(title="Confusion matrix", caption="rows: true class; columns: predicted")
     table.add_column("")
-    for label in labels:
-        table.add_column(f"predicted {label}", justify="right")
+    for label in labels:  # a model's labels: text, never markup
+        table.add_column(plain(f"predicted {label}"), justify="right")
     names = [["TN", "FP (type I)"], ["FN (type II)", "TP"]] if binary and len(labels) == 2 else None
     for i, label in enumerate(labels):
         cells = [
             f"{names[i][j]} = {count}" if names else str(count)
             for j, count in enumerate(cm.matrix[i].tolist())
         ]
-        table.add_row(f"true {label}", *cells)
+        table.add_row(plain(f"true {label}"), *cells)
     return table

@@ -17,7 +17,14 @@ import httpx
 import typer
 from rich.table import Table
 
-from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.cli._output import (
+    JsonOption,
+    Output,
+    QuietOption,
+    RequireSignatureOption,
+    plain,
+    user_errors,
+)
 from glassnet.compete.config import DEFAULT_DATABASE_URL, Settings
 from glassnet.workflow.data import DataError
 
@@ -112,6 +119,7 @@ def init(
         Path, typer.Option(help="Where train.csv, test.csv, sample_submission.csv go.")
     ] = Path("."),
     database: Annotated[str | None, DatabaseOption] = None,
+    require_signature: bool = RequireSignatureOption,
     json_mode: bool = JsonOption,
     quiet: bool = QuietOption,
 ) -> None:
@@ -138,6 +146,7 @@ def init(
             precision=precision,
             seed=seed,
             baselines=_parse_baselines(baseline or []),
+            require_signature=require_signature,
             out_dir=out_dir,
         )
         created = create_competition(_engine(database), spec)
@@ -179,12 +188,10 @@ def add_team(
 
     output = Output(json_mode, quiet)
     with user_errors(output, LookupError), _competition(database, competition) as (session, found):
-        _, token = crud.add_team(session, found, team, ", ".join(members or []))
-    output.result = {"competition": found.name, "team": team, "token": token}
-    output.print(
-        f"Team {team!r} of {found.name!r}. Its token (shown once): [bold]{token}[/bold]",
-        soft_wrap=True,
-    )
+        created, token = crud.add_team(session, found, team, ", ".join(members or []))
+    output.result = {"competition": found.name, "team": created.name, "token": token}
+    said = plain(f"Team {created.name!r} of {found.name!r}. Its token (shown once): ")
+    output.print(said.append(token or "", style="bold"), soft_wrap=True)
     output.emit()
 
 
@@ -211,6 +218,14 @@ def serve(
         str, typer.Option(help="Address to listen on (0.0.0.0: every one).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A reverse proxy's address (or network) whose X-Forwarded-For names the "
+            "client; repeat for several. Default: env GLASSNET_COMPETE_TRUSTED_PROXIES, else "
+            "none (the header is ignored, from loopback too)."
+        ),
+    ] = None,
 ) -> None:
     """Run the server (pages at /, API at /api, its description at /docs)."""
     import uvicorn
@@ -218,8 +233,13 @@ def serve(
     from glassnet.compete.app import create_app
 
     settings = Settings(database_url=_database(database))
+    if trusted_proxy:
+        settings.trusted_proxies = ",".join(trusted_proxy)
     typer.echo(f"glassnet compete: http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # The app reads proxy headers itself, from the trusted proxies only; Uvicorn's own
+    # reading would believe any client on loopback.
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def _only_competition(client: httpx.Client, name: str | None) -> str:
@@ -324,7 +344,7 @@ def _board_table(board: dict) -> Table:
     for row in board["rows"]:
         cells = [
             _blank(row["rank"]),
-            row["team"] + (" (baseline)" if row["baseline"] else ""),
+            plain(row["team"] + (" (baseline)" if row["baseline"] else "")),  # the server's text
             score(row["public_score"]),
         ]
         if board["revealed"]:

@@ -17,7 +17,14 @@ import pandas as pd
 import typer
 from sklearn.exceptions import UndefinedMetricWarning
 
-from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.cli._output import (
+    JsonOption,
+    Output,
+    QuietOption,
+    RequireSignatureOption,
+    plain,
+    user_errors,
+)
 from glassnet.cli._tables import confusion_table
 from glassnet.cli.predict import read_model_data
 from glassnet.metrics import ConfusionMatrix, classification_report, roc_curve
@@ -30,13 +37,14 @@ def evaluate(
     data: Annotated[
         Path, typer.Argument(help="A CSV file with the model's columns and the true target.")
     ],
+    require_signature: bool = RequireSignatureOption,
     json_mode: bool = JsonOption,
     quiet: bool = QuietOption,
 ) -> None:
     """Compare a trained model's predictions with the true values in a CSV file."""
     output = Output(json_mode, quiet)
     with user_errors(output, DataError, ModelFileError):
-        checked = read_model_data(model, data)
+        checked = read_model_data(model, data, require_signature=require_signature)
         target = _target(checked.target, checked.frame, data, model)
         known = checked.frame[target].notna().to_numpy()
         if not known.all():
@@ -57,7 +65,7 @@ def evaluate(
             report = classification_report(y_true, y_pred, zero_division=0, output="dict")
         auc, auc_note = _auc(checked.pipeline, features, y_true, classes)
     for note in checked.notes + ([auc_note] if auc_note else []):
-        output.print(f"[dim]{note}[/dim]")
+        output.print(plain(note, style="dim"))
     baseline = cm.majority_baseline()
     output.result = {
         "model": str(model),
@@ -74,16 +82,19 @@ def evaluate(
         "ignored_columns": checked.ignored,
     }
     if output.talking:
-        output.print(f"{model} on {len(y_true)} rows of {data} (target {target!r}):")
+        # The target and the labels come from the model file: text, never markup.
+        output.print(plain(f"{model} on {len(y_true)} rows of {data} (target {target!r}):"))
         output.print(confusion_table(cm, binary))
-        output.print(explanation, markup=False, highlight=False)
-        output.print(report_text, markup=False, highlight=False)
+        output.print(plain(explanation, lines=True), highlight=False)
+        output.print(plain(report_text, lines=True), highlight=False)
         verdict = "better than" if cm.accuracy() > baseline.accuracy else "no better than"
         output.print(
-            f"Accuracy {cm.accuracy():.3f}: {verdict} the majority baseline "
-            f"{baseline.accuracy:.3f} (always answering {str(baseline.label)!r})."
-            + ("" if auc is None else f"\nROC AUC {auc:.3f}."),
-            markup=False,
+            plain(
+                f"Accuracy {cm.accuracy():.3f}: {verdict} the majority baseline "
+                f"{baseline.accuracy:.3f} (always answering {str(baseline.label)!r})."
+                + ("" if auc is None else f"\nROC AUC {auc:.3f}."),
+                lines=True,
+            )
         )
     output.emit()
 

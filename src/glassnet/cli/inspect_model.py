@@ -15,7 +15,14 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.cli._output import (
+    JsonOption,
+    Output,
+    QuietOption,
+    RequireSignatureOption,
+    plain,
+    user_errors,
+)
 from glassnet.nn import MLPClassifier
 from glassnet.workflow.model_file import ModelFileError, load_model, read_metadata
 
@@ -37,14 +44,18 @@ _NOT_SHOWN = {"callbacks", "verbose"}
 
 def inspect_model(
     model: Annotated[Path, typer.Argument(help="The model file (from glassnet train).")],
+    require_signature: bool = RequireSignatureOption,
     json_mode: bool = JsonOption,
     quiet: bool = QuietOption,
 ) -> None:
-    """Show a model's architecture, parameters, training summary and preprocessing."""
+    """Show a model's architecture, parameters, training summary and preprocessing.
+
+    Everything shown comes from the file, whoever wrote it: it is printed as text.
+    """
     output = Output(json_mode, quiet)
     with user_errors(output, ModelFileError):
         metadata = read_metadata(model)
-        pipeline, _ = load_model(model)
+        pipeline, _ = load_model(model, require_signature=require_signature)
         network = pipeline.steps[-1][1]
         architecture = describe_architecture(network)
         steps = pipeline.named_steps.get("prepare")
@@ -63,7 +74,7 @@ def inspect_model(
         output.print(_architecture_table(architecture, output.result["parameters"]))
         output.print(_training_table(training))
         output.print(_preprocessing_table(preprocessing))
-        output.print(f"Network inputs ({len(features)}): {', '.join(features)}", markup=False)
+        output.print(plain(f"Network inputs ({len(features)}): {', '.join(map(str, features))}"))
     output.emit()
 
 
@@ -196,7 +207,7 @@ def _architecture_table(architecture: dict[str, Any], params: dict[str, Any]) ->
     table.add_column(style="bold")
     table.add_column()
     table.add_row("layers", " → ".join(map(str, architecture["layers"])))
-    table.add_row("activations", " → ".join(architecture["activations"]))
+    table.add_row("activations", plain(" → ".join(map(str, architecture["activations"]))))
     table.add_row(
         "parameters",
         f"{architecture['parameters']} ({architecture['weights']} weights, "
@@ -204,7 +215,7 @@ def _architecture_table(architecture: dict[str, Any], params: dict[str, Any]) ->
         end_section=bool(params),
     )
     for name, value in params.items():
-        table.add_row(name, str(value))
+        table.add_row(name, plain(value))
     return table
 
 
@@ -219,7 +230,7 @@ def _training_table(training: dict[str, Any]) -> Table:
             value = f"{value:.3f}" if key == "test_accuracy" else f"{value:g}"
         elif value == "":  # trained from Python rather than the command line
             value = "not recorded"
-        table.add_row(_SUMMARY[key], str(value))
+        table.add_row(_SUMMARY[key], plain(value))
     return table
 
 
@@ -235,7 +246,7 @@ def _preprocessing_table(preprocessing: list[dict[str, Any]]) -> Table:
             then = "one-hot: " + ", ".join(map(str, entry["categories"]))
         else:
             then = _scaler_text(entry["scaler"])
-        table.add_row(entry["column"], entry["kind"], fill, then)
+        table.add_row(*(plain(cell) for cell in (entry["column"], entry["kind"], fill, then)))
     return table
 
 

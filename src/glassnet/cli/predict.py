@@ -18,7 +18,14 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
+from glassnet.cli._output import (
+    JsonOption,
+    Output,
+    QuietOption,
+    RequireSignatureOption,
+    plain,
+    user_errors,
+)
 from glassnet.workflow.data import (
     DataError,
     check_prediction_columns,
@@ -80,17 +87,19 @@ def predict(
             "(Kaggle's submission format: --id-column PassengerId).",
         ),
     ] = None,
+    require_signature: bool = RequireSignatureOption,
     json_mode: bool = JsonOption,
     quiet: bool = QuietOption,
 ) -> None:
     """Predict the target of every row of a CSV file with a trained model."""
     output = Output(json_mode, quiet)
     with user_errors(output, DataError, ModelFileError):
-        checked = read_model_data(model, data, skip=[id_column] if id_column else [])
+        skip = [id_column] if id_column else []
+        checked = read_model_data(model, data, skip, require_signature)
         name = checked.target or "prediction"
         ids = _id_values(checked.frame, id_column, name, data)
         for note in checked.notes:
-            output.print(f"[dim]{note}[/dim]")
+            output.print(plain(note, style="dim"))
         table = pd.DataFrame({id_column or "row": ids})
         labels = checked.pipeline.predict(checked.features)
         table[name] = labels
@@ -115,11 +124,13 @@ def predict(
         "ignored_columns": checked.ignored,
     }
     output.print(_counts_table(counts, len(table), name))
-    output.print(f"Predicted {name} for {len(table)} rows: {out}")
+    output.print(plain(f"Predicted {name} for {len(table)} rows: {out}"))
     output.emit()
 
 
-def read_model_data(model: Path, data: Path, skip: list[str] | None = None) -> ModelData:
+def read_model_data(
+    model: Path, data: Path, skip: list[str] | None = None, require_signature: bool = False
+) -> ModelData:
     """Load a model, read a CSV file and check that it has the model's input columns.
 
     Parameters
@@ -130,6 +141,8 @@ def read_model_data(model: Path, data: Path, skip: list[str] | None = None) -> M
         The CSV file.
     skip : list of str, optional
         Columns the command uses itself (an id column): not reported as ignored.
+    require_signature : bool, default False
+        Load the model only if its signature verifies (see ``load_model``).
 
     Returns
     -------
@@ -139,12 +152,14 @@ def read_model_data(model: Path, data: Path, skip: list[str] | None = None) -> M
     Raises
     ------
     ModelFileError
-        When the model file cannot be loaded or does not name its input columns.
+        When the model file cannot be loaded, does not name its input columns, or
+        holds a model that fails on the file's first row other than by a ValueError
+        (which explains the input).
     DataError
         When the CSV file cannot be read, lacks an input column (the message names
         it) or has text where the model was trained on numbers.
     """
-    pipeline, metadata = load_model(model)
+    pipeline, metadata = load_model(model, require_signature=require_signature)
     columns = _training_columns(pipeline, metadata, model)
     target = metadata.get("target")
     table = read_csv(data)
@@ -158,7 +173,25 @@ def read_model_data(model: Path, data: Path, skip: list[str] | None = None) -> M
         notes.append(f"{data}: columns not used by the model are ignored: {', '.join(ignored)}.")
     numeric = [column for column in metadata.get("numeric", []) if column in columns]
     features = _as_numbers(frame[columns], numeric, data)
+    _try_one_row(pipeline, features, model)
     return ModelData(pipeline, metadata, frame, features, target, ignored, notes)
+
+
+def _try_one_row(pipeline: Any, features: pd.DataFrame, model: Path) -> None:
+    """Predict the first row: a model whose fitted numbers are not numbers fails here.
+
+    Loading checks the network's weights; a stranger's file may still hold, say, a
+    scaler whose means are text, and that would end in a traceback mid-prediction.
+    """
+    try:
+        pipeline.predict_proba(features.iloc[:1])
+    except ValueError:
+        raise  # the input's problem, explained by the pipeline (or an empty file)
+    except Exception as err:
+        raise ModelFileError(
+            f"{model} holds a model that cannot predict ({type(err).__name__}: {err}). It was "
+            "not written by glassnet, or was changed after; train the model again."
+        ) from err
 
 
 def _training_columns(pipeline: Any, metadata: dict, model: Path) -> list[str]:
@@ -229,9 +262,9 @@ def _write_csv_atomically(table: pd.DataFrame, out: Path) -> None:
 
 def _counts_table(counts: dict[str, int], rows: int, name: str) -> Table:
     table = Table()
-    table.add_column(name)
+    table.add_column(plain(name))
     table.add_column("rows", justify="right")
     table.add_column("share", justify="right")
     for label, count in counts.items():
-        table.add_row(label, str(count), f"{100 * count / rows:.0f} %")
+        table.add_row(plain(label), str(count), f"{100 * count / rows:.0f} %")
     return table

@@ -91,6 +91,14 @@ def train(
     report: Annotated[
         Path | None, typer.Option(help="Also write an HTML report with plots to this file.")
     ] = None,
+    sign: Annotated[
+        bool,
+        typer.Option(
+            "--sign",
+            help="Sign the model file with the key in GLASSNET_SIGNING_KEY (HMAC-SHA256): "
+            "where that key is set, only files signed with it are loaded.",
+        ),
+    ] = False,
     json_mode: bool = JsonOption,
     quiet: bool = QuietOption,
 ) -> None:
@@ -129,7 +137,7 @@ def train(
         health = model.diagnose()
         out_path = out or Path(data.stem + ".glassnet")
         metadata = _metadata(data, target, plan, pipeline, model, cm, command, seconds)
-        saved = save_model(out_path, pipeline, metadata)
+        saved = save_model(out_path, pipeline, metadata, sign=sign)
         report_path = None
         if report is not None:
             report_path = _write_report(

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from glassnet.compete.api import pages, routes
+from glassnet.compete.api.upload import MULTIPART_OVERHEAD
 from glassnet.compete.auth_limit import FailedAuthLimiter
 from glassnet.compete.config import Settings
 from glassnet.compete.db import make_engine, upgrade
 
 TEMPLATES = Path(__file__).with_name("templates")
-# Room for the multipart envelope around a file of max_upload_bytes.
-_MULTIPART_OVERHEAD = 64 * 1024
+STATIC = Path(__file__).with_name("static")
+SECURITY_HEADERS = {
+    # Scripts, styles and requests from this server only, nothing inline (a team name
+    # that slipped past escaping could not run), no framing (clickjacking the forms).
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,9 +75,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.state.templates.env.filters["decimals"] = decimals
-    app.middleware("http")(_limit_body(settings.max_upload_bytes))
-    app.include_router(routes.router)
-    app.include_router(pages.router)
+    # Bodies counted as they stream in, chunked ones too: past the limit, 413. Set on
+    # the routers, not the app, so that the 413 passes the security headers' middleware.
+    limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    app.include_router(routes.router, max_body_size=limit)
+    app.include_router(pages.router, max_body_size=limit)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeadersMiddleware)
+    if settings.proxies():
+        # Added last, so it runs first: the token-guess limit sees the client's address.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxies())
     return app
 
 
@@ -73,23 +93,23 @@ def decimals(score: float | None, digits: int) -> str:
     return "" if score is None else f"{score:.{digits}f}"
 
 
-def _limit_body(
-    limit: int,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Refuse, before reading it, a body announced larger than an upload of `limit` bytes."""
+class SecurityHeadersMiddleware:
+    """Add :data:`SECURITY_HEADERS` to every HTTP answer (pages, API, files, errors)."""
 
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit + _MULTIPART_OVERHEAD:
-            return JSONResponse(
-                {
-                    "detail": f"The upload is too large: {int(length):,} bytes; the limit is "
-                    f"{limit:,}. A submission holds only the ID and prediction columns."
-                },
-                status_code=413,
-            )
-        return await call_next(request)
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
-    return middleware
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to the answer's start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

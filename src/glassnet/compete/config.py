@@ -29,6 +29,10 @@ class Settings(BaseSettings):
         token check from it is answered 429 for ``auth_block_seconds``.
     auth_block_seconds : float
         How long such an address stays refused.
+    trusted_proxies : str
+        Comma-separated addresses (or networks, ``10.0.0.0/8``) of reverse proxies
+        whose ``X-Forwarded-For`` and ``X-Forwarded-Proto`` name the client. From any
+        other client they are ignored; by default from every client, loopback too.
     """
 
     model_config = SettingsConfigDict(env_prefix="GLASSNET_COMPETE_")
@@ -39,6 +43,11 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 30_000
     auth_failures_per_minute: int = 20
     auth_block_seconds: float = 60.0
+    trusted_proxies: str = ""
+
+    def proxies(self) -> list[str]:
+        """List the trusted proxies."""
+        return [address.strip() for address in self.trusted_proxies.split(",") if address.strip()]
 
 
 def normalise_database_url(url: str) -> str:

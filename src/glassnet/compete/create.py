@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from glassnet.compete import crud
 from glassnet.compete.db import session_scope
 from glassnet.compete.models import Competition, SolutionRow, Submission
-from glassnet.compete.scoring import get_metric, stratified_public_mask
+from glassnet.compete.scoring import get_metric, ladder_metrics, stratified_public_mask
 from glassnet.compete.submission_file import normalise_label
 from glassnet.workflow.data import DataError, read_csv, unknown_columns_message
 
@@ -51,6 +51,7 @@ class CompetitionSpec:
     precision: int = 5
     seed: int = 0
     baselines: dict[str, Path] = field(default_factory=dict)
+    require_signature: bool = False
     out_dir: Path = Path(".")
 
 
@@ -86,8 +87,21 @@ def _check_spec(spec: CompetitionSpec) -> None:
             f"The competition name {spec.name!r} goes into URLs (/c/NAME): use letters, "
             "digits, '.', '_' and '-' only, e.g. titanic-2026."
         )
+    if spec.deadline is not None and spec.deadline <= crud.now():
+        raise ValueError(
+            f"--deadline {spec.deadline:%Y-%m-%dT%H:%M} has passed (it is now "
+            f"{crud.now():%Y-%m-%dT%H:%M} UTC): the competition would be closed from the "
+            "start. Give a later date and time."
+        )
     if spec.scoring not in ("exact", "ladder"):
         raise ValueError(f"--scoring must be exact or ladder; received {spec.scoring!r}.")
+    if spec.scoring == "ladder" and get_metric(spec.metric).losses is None:
+        # Its score moves by more than 1/n for one row, so each probe would be released.
+        raise ValueError(
+            f"--scoring ladder needs a metric that is a mean of per-row losses "
+            f"({', '.join(ladder_metrics())}); {spec.metric} is not, and a change of one "
+            "row would be released. Use --scoring exact, or one of those metrics."
+        )
     for option, value, least in [
         ("--daily-limit", spec.daily_limit, 1),
         ("--invalid-limit", spec.invalid_daily_limit, 0),
@@ -121,7 +135,7 @@ def _classes(train: pd.DataFrame, spec: CompetitionSpec) -> list[str]:
 
 
 def _solution(spec: CompetitionSpec, classes: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Read and check the solution; return it and its public-row mask."""
+    """Read and check the solution, in the students' order; return it and its public mask."""
     frame = _read_text_table(spec.solution)
     _need_columns(frame, [spec.id_column, spec.target], spec.solution)
     frame[spec.id_column] = frame[spec.id_column].str.strip()
@@ -129,6 +143,7 @@ def _solution(spec: CompetitionSpec, classes: list[str]) -> tuple[pd.DataFrame, 
     ids = frame[spec.id_column]
     if (ids == "").any() or ids.duplicated().any():
         raise DataError(f"{spec.solution}: every {spec.id_column} must be given and unique.")
+    frame = frame.iloc[_student_order(ids, spec.seed)].reset_index(drop=True)
     unknown = sorted(set(frame[spec.target]) - set(classes))
     if unknown:
         raise DataError(
@@ -144,8 +159,23 @@ def _solution(spec: CompetitionSpec, classes: list[str]) -> tuple[pd.DataFrame, 
     return frame, (usage == "public").to_numpy()
 
 
+def _student_order(ids: pd.Series, seed: int) -> np.ndarray:
+    """Order the test rows for the students: the IDs sorted, then shuffled with `seed`.
+
+    The solution's own order never shows: an instructor may have sorted it by label or
+    by Usage, and test.csv (and every list of IDs a message quotes, in solution order)
+    would hand those to every student. Sorting first makes the order the same whatever
+    the solution's, and the shuffle keeps it from being the IDs', which may have been
+    given out by label.
+    """
+    by_id = np.argsort(ids.to_numpy(dtype=str), kind="stable")
+    # A stream of its own, apart from the public/private draw's.
+    shuffle = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    return by_id[shuffle.permutation(len(by_id))]
+
+
 def _test_features(spec: CompetitionSpec, solution: pd.DataFrame) -> pd.DataFrame:
-    """Return the test rows students get, in solution order, without any label."""
+    """Return the test rows students get, in the solution's (students') order, no label."""
     if spec.test is None:
         return solution.drop(columns=[spec.target, "Usage"], errors="ignore")
     test = _read_text_table(spec.test)
@@ -194,7 +224,7 @@ def _model_predictions(
     """Predict the test rows with a model file, as the competition scores them."""
     from glassnet.cli.predict import read_model_data  # the CLI's own column checks
 
-    checked = read_model_data(model, test_csv, skip=[spec.id_column])
+    checked = read_model_data(model, test_csv, [spec.id_column], spec.require_signature)
     if get_metric(spec.metric).wants == "labels":
         labels = checked.pipeline.predict(checked.features)
         return np.array([normalise_label(str(v)) for v in labels], dtype=object)

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,7 +25,12 @@ from sqlalchemy.orm import Session
 
 from glassnet.compete.db import begin_write
 from glassnet.compete.models import Competition, DailyCount, SolutionRow, Submission, Team
-from glassnet.compete.scoring import Metric, get_metric, ladder_threshold
+from glassnet.compete.scoring import Metric, get_metric, ladder_releases
+
+# The longest team name (the column's length).
+TEAM_NAME_LENGTH = 100
+# The largest id an INTEGER primary key holds on both databases (PostgreSQL's 32 bits).
+MAX_ID = 2**31 - 1
 
 
 class LimitReached(Exception):
@@ -110,10 +116,44 @@ def find_competition(session: Session, name: str | None) -> Competition:
     return find_competition(session, names[0])
 
 
+def check_team_name(name: str) -> str:
+    """Return a team's name without surrounding spaces, or say why it cannot be one.
+
+    Raises
+    ------
+    ValueError
+        For a blank name, one over 100 characters, or one holding control or format
+        characters (escape sequences, NUL, right-to-left overrides), which would hide
+        or reorder text on the board and in terminals.
+    """
+    name = name.strip()
+    if not name:
+        raise ValueError(
+            "A team needs a name; received a blank one. Give the name the board will show."
+        )
+    if len(name) > TEAM_NAME_LENGTH:
+        raise ValueError(
+            f"A team's name has at most {TEAM_NAME_LENGTH} characters; received {len(name)}."
+        )
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
+        raise ValueError(
+            f"A team's name may not hold control characters (received {name!r}); "
+            "use letters, digits, spaces and punctuation."
+        )
+    return name
+
+
 def add_team(
     session: Session, competition: Competition, name: str, members: str = "", baseline: bool = False
 ) -> tuple[Team, str | None]:
-    """Add a team; return it and its token (shown once), or no token for a baseline."""
+    """Add a team; return it and its token (shown once), or no token for a baseline.
+
+    Raises
+    ------
+    ValueError
+        When the name cannot be one (see `check_team_name`) or is taken.
+    """
+    name = check_team_name(name)
     taken = session.scalar(
         select(Team.id).where(Team.competition_id == competition.id, Team.name == name)
     )
@@ -311,15 +351,18 @@ def _public_release(
     ).first()
     if best is None:
         return public, True
+    if solution.metric.losses is None:
+        # A competition made before init refused such metrics with the Ladder: its first
+        # score stands, as releasing a later one could answer a one-row probe.
+        return best.public_shown, False
     rows = solution.public
-    threshold = ladder_threshold(
+    if ladder_releases(
         solution.metric,
         solution.labels[rows],
         predictions[rows],
         np.array(json.loads(best.predictions), dtype=predictions.dtype)[rows],
         solution.positive_label,
-    )
-    if solution.metric.better(public, best.public_shown) > threshold:
+    ):
         return public, True
     return best.public_shown, False
 
@@ -355,10 +398,13 @@ def set_selected(
     ValueError
         When the team has already chosen as many as allowed.
     """
+    missing = LookupError(f"Your team has no submission {submission_id}.")
+    if not 1 <= submission_id <= MAX_ID:  # SQLite cannot even bind 2**63
+        raise missing
     begin_write(session)
     submission = session.get(Submission, submission_id, with_for_update=True)
     if submission is None or submission.team_id != team.id:
-        raise LookupError(f"Your team has no submission {submission_id}.")
+        raise missing
     if selected and not submission.selected:
         chosen = session.scalar(
             select(func.count()).where(Submission.team_id == team.id, Submission.selected)

@@ -14,6 +14,7 @@ waiting for the row lock.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from typing import Annotated, Any
 from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from glassnet.compete.config import normalise_database_url
@@ -57,9 +58,26 @@ def make_engine(url: str, busy_timeout_ms: int = 30_000) -> Engine:
     pool = {"pool_size": 10, "max_overflow": 30}
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **pool)
+    _create_private_file(url)
     engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
     _configure_sqlite(engine, busy_timeout_ms)
     return engine
+
+
+def _create_private_file(url: str) -> None:
+    """Create a new SQLite database file readable and writable by its owner only.
+
+    The file holds the hidden labels and the private scores. SQLite would create it
+    0644 less the umask (readable by every local user), and gives its -wal and -shm
+    files the database's own mode. An existing file keeps the mode it has.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from glassnet.compete.crud import check_team_name
 
 
 class Health(BaseModel):
@@ -99,6 +101,11 @@ class NewTeam(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     members: list[str] = []
+
+    @field_validator("name")
+    @classmethod
+    def _readable(cls, name: str) -> str:
+        return check_team_name(name)
 
 
 class NewTeamToken(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 import numpy as np
@@ -31,19 +32,18 @@ class Metric:
         What a submission holds: one label per row, or the positive label's probability.
     score : callable
         ``score(y_true, predictions, positive_label) -> float``.
-    losses : callable
-        Per-row losses (lower is better), whose spread is the Ladder's noise.
+    losses : callable or None
+        ``losses(y_true, predictions, positive_label)``: per-row losses whose mean is
+        the score, or one minus it (0/1 error for accuracy, class-weighted error for
+        balanced accuracy, log loss), as exact fractions: what the Ladder compares.
+        None for a metric that is no such mean (F1, ROC AUC): the Ladder refuses it.
     """
 
     name: str
     greater_is_better: bool
     wants: Literal["labels", "probabilities"]
     score: Callable[[np.ndarray, np.ndarray, str], float]
-    losses: Callable[[np.ndarray, np.ndarray, str], np.ndarray]
-
-    def better(self, score: float, than: float) -> float:
-        """How much better `score` is than `than` (negative when worse)."""
-        return score - than if self.greater_is_better else than - score
+    losses: Callable[[np.ndarray, np.ndarray, str], list[Fraction]] | None = None
 
 
 def _f1(y: np.ndarray, labels: np.ndarray, positive: str) -> float:
@@ -52,19 +52,25 @@ def _f1(y: np.ndarray, labels: np.ndarray, positive: str) -> float:
     return float(skm.f1_score(y, labels, average="macro", zero_division=0))
 
 
-def _errors(y: np.ndarray, labels: np.ndarray, _positive: str) -> np.ndarray:
-    return (y != labels).astype(float)
+def _errors(y: np.ndarray, labels: np.ndarray, _positive: str) -> list[Fraction]:
+    return [Fraction(int(wrong)) for wrong in y != labels]
 
 
-def _log_losses(y: np.ndarray, p: np.ndarray, positive: str) -> np.ndarray:
-    # Clipped as sklearn's log_loss clips, so that a confident wrong answer stays finite.
+def _balanced_errors(y: np.ndarray, labels: np.ndarray, _positive: str) -> list[Fraction]:
+    # Balanced accuracy is the mean recall of the K labels present: one minus the mean
+    # of the errors weighted n / (K n_label), n_label the rows of the row's true label.
+    present, counts = np.unique(y, return_counts=True)
+    k = len(present)
+    weight = {c: Fraction(len(y), k * int(n)) for c, n in zip(present, counts, strict=True)}
+    return [weight[t] if t != p else Fraction(0) for t, p in zip(y, labels, strict=True)]
+
+
+def _log_losses(y: np.ndarray, p: np.ndarray, positive: str) -> list[Fraction]:
+    # Clipped as sklearn's log_loss clips, so that a confident wrong answer stays finite;
+    # each float is then taken exactly as the fraction it is.
     eps = np.finfo(np.float64).eps
     p = np.clip(p.astype(np.float64), eps, 1 - eps)
-    return -np.where(y == positive, np.log(p), np.log1p(-p))
-
-
-def _squared_errors(y: np.ndarray, p: np.ndarray, positive: str) -> np.ndarray:
-    return (p - (y == positive)) ** 2
+    return [Fraction(v) for v in -np.where(y == positive, np.log(p), np.log1p(-p))]
 
 
 METRICS: dict[str, Metric] = {
@@ -73,20 +79,19 @@ METRICS: dict[str, Metric] = {
         Metric(
             "accuracy", True, "labels", lambda y, q, _: float(skm.accuracy_score(y, q)), _errors
         ),
-        Metric("f1", True, "labels", _f1, _errors),
+        Metric("f1", True, "labels", _f1),
         Metric(
             "balanced_accuracy",
             True,
             "labels",
             lambda y, q, _: float(skm.balanced_accuracy_score(y, q)),
-            _errors,
+            _balanced_errors,
         ),
         Metric(
             "roc_auc",
             True,
             "probabilities",
             lambda y, p, pos: float(roc_auc(y, p, positive_label=pos)),
-            _squared_errors,
         ),
         Metric(
             "log_loss",
@@ -137,28 +142,35 @@ def stratified_public_mask(labels: np.ndarray, fraction: float, seed: int) -> np
     return public
 
 
-def ladder_threshold(
+def ladder_metrics() -> list[str]:
+    """Name the metrics the Ladder can guard: those that are a mean of per-row losses."""
+    return [name for name, metric in METRICS.items() if metric.losses is not None]
+
+
+def ladder_releases(
     metric: Metric, y: np.ndarray, new: np.ndarray, best: np.ndarray, positive: str
-) -> float:
-    """Compute the parameter-free Ladder's noise level for a submission against the best.
+) -> bool:
+    """Decide, exactly, whether the parameter-free Ladder releases a new public score.
 
     Blum & Hardt (2015), "The Ladder: A Reliable Leaderboard for Machine Learning
-    Competitions", Algorithm 2: a new score is released only when it beats the
-    previous release by more than ``s / sqrt(n)``, where ``s`` is the sample standard
-    deviation of the per-row loss differences between the two submissions on the
-    ``n`` public rows. The paper's further rounding of the released score to a
-    multiple of ``1/n`` is left to the board's display precision.
+    Competitions", Algorithm 2: a new submission is released only when its mean loss
+    on the ``n`` public rows beats the previous release's by more than ``s / sqrt(n)``,
+    ``s`` the sample standard deviation of the per-row loss differences ``d`` (new
+    minus previous). With ``S = sum(d)`` and ``Q = sum(d**2)``, ``s**2 = (Q - S**2 / n)
+    / (n - 1)``, and ``-S / n > s / sqrt(n)`` is, squared and simplified,
 
-    Accuracy and log loss are averages of per-row losses (0/1 error, log loss), so
-    ``s`` is the paper's. F1, balanced accuracy and ROC AUC are not: their per-row
-    loss here is the 0/1 error of the labels or the squared error of the
-    probabilities, which makes the threshold an estimate of their noise, not its
-    exact value.
+        S < 0  and  S**2 > Q.
+
+    Computed in fractions, no rounding decides it. A change of one row's loss, whatever
+    its size, gives ``S**2 == Q``: never released, so probing the public labels one row
+    at a time learns nothing. (In floats, the two sides of a one-row change were both
+    ``1/n`` and rounding released most of them.) The paper's further rounding of the
+    released score to a multiple of ``1/n`` is left to the board's display precision.
 
     Parameters
     ----------
     metric : Metric
-        Supplies the per-row losses.
+        Supplies the per-row losses; a metric without them cannot be laddered.
     y : numpy.ndarray
         The public rows' labels.
     new, best : numpy.ndarray
@@ -168,10 +180,20 @@ def ladder_threshold(
 
     Returns
     -------
-    float
-        ``s / sqrt(n)``.
+    bool
+        Whether the new score is released.
+
+    Raises
+    ------
+    ValueError
+        For a metric that is not a mean of per-row losses.
     """
-    diff = metric.losses(y, new, positive) - metric.losses(y, best, positive)
-    if len(diff) < 2:
-        return 0.0
-    return float(np.std(diff, ddof=1) / np.sqrt(len(diff)))
+    if metric.losses is None:
+        raise ValueError(
+            f"the Ladder needs a metric that is a mean of per-row losses "
+            f"({', '.join(ladder_metrics())}); {metric.name} is not."
+        )
+    pairs = zip(metric.losses(y, new, positive), metric.losses(y, best, positive), strict=True)
+    diff = [a - b for a, b in pairs if a != b]
+    total = sum(diff, Fraction(0))
+    return total < 0 and total**2 > sum((d * d for d in diff), Fraction(0))

@@ -130,7 +130,12 @@ def _rows(text: str, spec: FileSpec) -> list[list[str]]:
     """Split into rows; check the header and that every row has two fields."""
     if "\x00" in text:
         raise SubmissionError("The file holds binary data (NUL bytes); upload a CSV text file.")
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    # newline="": the csv module's own line ends, CR alone too (Excel's "CSV (Macintosh)").
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as err:
+        raise SubmissionError(_csv_error_message(err, reader.line_num, spec)) from None
     if not rows:
         raise SubmissionError(
             f"The file has no values, only separators. Its first line should be {spec.header}."
@@ -151,6 +156,16 @@ def _rows(text: str, spec: FileSpec) -> list[list[str]]:
             f"({len(spec.ids)} rows)."
         )
     return [[cell.strip() for cell in row] for row in rows[1:]]
+
+
+def _csv_error_message(err: csv.Error, line: int, spec: FileSpec) -> str:
+    if "field larger than field limit" in str(err):
+        return (
+            f"The file cannot be read as CSV: line {line} has a field of more than "
+            f"{csv.field_size_limit():,} characters (a quote left open runs to the end of "
+            f"the file). Each line holds one ID and one prediction: {spec.header}."
+        )
+    return f"The file cannot be read as CSV (line {line}: {err}). Save it as CSV again."
 
 
 def _header_message(header: list[str], spec: FileSpec) -> str:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from glassnet.compete import crud
 from glassnet.compete.api import service
-from glassnet.compete.api.routes import read_upload
 from glassnet.compete.db import SessionDep
 from glassnet.compete.models import Competition
 
@@ -37,7 +36,9 @@ def index(request: Request, session: SessionDep) -> Response:
     """Open the only competition's leaderboard, or list them."""
     names = session.scalars(select(Competition.name).order_by(Competition.name)).all()
     if len(names) == 1:
-        return RedirectResponse(request.url_for("leaderboard_page", name=names[0]), 303)
+        # A path, not request.url_for's absolute URL, which takes its host from the
+        # request's Host header: anyone could make the server link elsewhere.
+        return RedirectResponse(request.app.url_path_for("leaderboard_page", name=names[0]), 303)
     return _render(request, "index.html", names=names)
 
 
@@ -57,19 +58,11 @@ def submit_page(name: str, request: Request, session: SessionDep) -> HTMLRespons
 
 
 @router.post("/c/{name}/submit")
-def submit_form(
-    name: str,
-    request: Request,
-    session: SessionDep,
-    file: UploadFile,
-    token: Annotated[str, Form()] = "",
-) -> HTMLResponse:
+def submit_form(name: str, request: Request, session: SessionDep) -> HTMLResponse:
     """Score an upload from the form and show the score or the reason it was refused."""
     found, info = _competition(request, session, name)
     try:
-        team = service.require_team(request, session, found, token.strip())
-        content = read_upload(file, request.app.state.settings.max_upload_bytes)
-        result = service.submit(request, session, found, team, content, file.filename or "")
+        team, result = service.submit_upload(request, session, found, None)
     except HTTPException as err:
         return _render(request, "submit.html", err.status_code, info=info, error=err.detail)
     return _render(request, "submit.html", info=info, result=result, team=team.name)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy import select
 
 from glassnet.compete import crud
 from glassnet.compete.api import service
+from glassnet.compete.api.upload import UPLOAD_BODY
 from glassnet.compete.db import SessionDep
 from glassnet.compete.models import Competition
 from glassnet.compete.schemas import (
@@ -82,26 +83,12 @@ def safe_cell(value: object) -> str:
     return text
 
 
-@router.post("/competitions/{name}/submissions", status_code=201)
-def submit(name: str, file: UploadFile, request: Request, session: SessionDep) -> SubmitResult:
-    """Upload a submission CSV (team token): scored at once, or refused with the reason."""
+@router.post("/competitions/{name}/submissions", status_code=201, openapi_extra=UPLOAD_BODY)
+def submit(name: str, request: Request, session: SessionDep) -> SubmitResult:
+    """Upload a submission CSV, the form field ``file`` (team token): scored, or refused."""
     found = service.get_competition(session, name)
-    team = service.require_team(request, session, found, service.bearer_token(request))
-    content = read_upload(file, request.app.state.settings.max_upload_bytes)
-    return service.submit(request, session, found, team, content, file.filename or "upload.csv")
-
-
-def read_upload(file: UploadFile, limit: int) -> bytes:
-    """Read an upload, answering 413 as soon as it is larger than `limit` bytes."""
-    # A plain def route runs in the thread pool: the database waits never block the loop.
-    content = file.file.read(limit + 1)
-    if len(content) > limit:
-        raise HTTPException(
-            413,
-            f"The file is too large: more than {limit:,} bytes, the limit. A submission "
-            "holds only the ID and prediction columns.",
-        )
-    return content
+    token = service.bearer_token(request) or ""  # read before the body: none is a wrong one
+    return service.submit_upload(request, session, found, token)[1]
 
 
 @router.get("/competitions/{name}/team")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glassnet.compete import board, crud
+from glassnet.compete.api.upload import receive_upload
 from glassnet.compete.auth_limit import FailedAuthLimiter
 from glassnet.compete.models import Competition, Submission, Team
 from glassnet.compete.schemas import (
@@ -199,35 +200,46 @@ def team_view(session: Session, competition: Competition, team: Team) -> TeamVie
     )
 
 
-def submit(
-    request: Request,
-    session: Session,
-    competition: Competition,
-    team: Team,
-    content: bytes,
-    filename: str,
-) -> SubmitResult:
-    """Check, score and store an upload (HTTP errors for every refusal)."""
+def submit_upload(
+    request: Request, session: Session, competition: Competition, token: str | None
+) -> tuple[Team, SubmitResult]:
+    """Check the token, then read, check, score and store an upload (HTTP errors for refusals).
+
+    Nothing of the body is read before the token is checked: `token` is the
+    Authorization header's; None means the form's ``token`` field, which the page's
+    form sends before the file and which is checked as soon as the file part begins.
+    """
+    teams: list[Team] = []
+
+    def check(fields: dict[str, str]) -> None:
+        teams.append(require_team(request, session, competition, fields.get("token", "").strip()))
+
+    if token is not None:
+        check({"token": token})
     if crud.is_closed(competition):
         raise HTTPException(409, closed_message(competition))
     solution = solution_for(request, session, competition)
+    limit = request.app.state.settings.max_upload_bytes
     try:
-        predictions = read_submission(content, file_spec(request, competition, solution))
+        upload = receive_upload(request, limit, None if teams else check)
+        predictions = read_submission(upload.content, file_spec(request, competition, solution))
     except SubmissionError as err:
+        # receive_upload checks the token before any refusal, so the team is known.
         try:
-            crud.record_invalid(session, competition, team)
-        except crud.LimitReached as limit:
-            raise HTTPException(429, str(limit)) from None
+            crud.record_invalid(session, competition, teams[0])
+        except crud.LimitReached as limit_reached:
+            raise HTTPException(429, str(limit_reached)) from None
         raise HTTPException(err.status, str(err)) from None
+    team = teams[0]
     window = request.app.state.settings.duplicate_window_seconds
-    digest = hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256(upload.content).hexdigest()
     try:
         accepted = crud.record_submission(
-            session, competition, team, solution, predictions, digest, filename, window
+            session, competition, team, solution, predictions, digest, upload.filename, window
         )
-    except crud.LimitReached as limit:
-        raise HTTPException(429, str(limit)) from None
+    except crud.LimitReached as limit_reached:
+        raise HTTPException(429, str(limit_reached)) from None
     out = submission_out(competition, accepted.submission)
-    return SubmitResult(
+    return team, SubmitResult(
         **out.model_dump(), duplicate=accepted.duplicate, remaining_today=accepted.remaining_today
     )
