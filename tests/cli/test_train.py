@@ -238,6 +238,7 @@ def test_multi_value_options_as_a_real_process(tmp_path):
 
 
 def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
+    import os
     import signal
     import time
 
@@ -250,36 +251,26 @@ def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
     out = tmp_path / "m.glassnet"
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "glassnet",
-            "train",
-            str(data),
-            "-t",
-            "y",
-            "--hidden",
-            "32",
-            "--max-iter",
-            "1000000",
-            "--n-iter-no-change",
-            "1000000",
-            "--json",
-            "--out",
-            str(out),
+            *(sys.executable, "-m", "glassnet", "train", str(data), "-t", "y", "--hidden", "32"),
+            *("--max-iter", "1000000", "--n-iter-no-change", "1000000", "--out", str(out)),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    time.sleep(8)  # well into the epochs (imports and reading take a second or two)
+    # The plan of the columns is printed just before the epochs begin: wait for it,
+    # however long the imports take on a busy machine, then let a few epochs pass.
+    for line in process.stdout:
+        if "target" in line:
+            break
+    time.sleep(3)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
-    summary = json.loads(stdout)
-    assert summary["interrupted"] is True, stderr
-    assert 0 < summary["epochs"] < 1_000_000
+    assert "stopped by Ctrl-C" in stdout, stdout
     pipeline, _ = load_model(out)
-    assert pipeline.named_steps["model"].n_iter_ == summary["epochs"]
+    assert 0 < pipeline.named_steps["model"].n_iter_ < 1_000_000
 
 
 def test_unwritable_report_is_a_user_error(tmp_path):

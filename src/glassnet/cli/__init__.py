@@ -1,5 +1,7 @@
 """The ``glassnet`` command line: a Typer app with one module per command group."""
 
+from typing import Annotated
+
 import typer
 
 from glassnet.cli._args import MultiValueGroup
@@ -21,8 +23,23 @@ app = typer.Typer(
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from glassnet import __version__
+
+        typer.echo(f"glassnet {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
     """Neural-network classification on tabular data that you can see into."""
 
 

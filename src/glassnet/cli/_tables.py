@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
 from glassnet.cli._output import plain
-from glassnet.metrics import ConfusionMatrix
+
+if TYPE_CHECKING:
+    from glassnet.metrics import ConfusionMatrix
 
 
 def confusion_table(cm: ConfusionMatrix, binary: bool = True) -> Table:

@@ -11,9 +11,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 from rich.table import Table
 
@@ -25,8 +24,10 @@ from glassnet.cli._output import (
     plain,
     user_errors,
 )
-from glassnet.compete.config import DEFAULT_DATABASE_URL, Settings
-from glassnet.workflow.data import DataError
+from glassnet.compete import DEFAULT_DATABASE_URL
+
+if TYPE_CHECKING:
+    import httpx
 
 app = typer.Typer(
     help="A leaderboard server for class prediction competitions.", no_args_is_help=True
@@ -125,10 +126,9 @@ def init(
 ) -> None:
     """Create a competition and write the files students get; print the instructor token."""
     from glassnet.compete.create import CompetitionSpec, create_competition, parse_deadline
-    from glassnet.workflow.model_file import ModelFileError
 
     output = Output(json_mode, quiet)
-    with user_errors(output, DataError, ModelFileError, LookupError):
+    with user_errors(output, LookupError):
         spec = CompetitionSpec(
             name=name,
             train=train,
@@ -231,6 +231,7 @@ def serve(
     import uvicorn
 
     from glassnet.compete.app import create_app
+    from glassnet.compete.config import Settings
 
     settings = Settings(database_url=_database(database))
     if trusted_proxy:
@@ -269,6 +270,8 @@ def _checked(response: httpx.Response) -> Any:
 @contextmanager
 def _client(server: str) -> Iterator[httpx.Client]:
     """Open a client of the server; a server that cannot be reached is a user error."""
+    import httpx
+
     try:
         with httpx.Client(base_url=server.rstrip("/"), timeout=60) as client:
             yield client

@@ -11,21 +11,18 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
 from rich.table import Table
-from sklearn.datasets import load_breast_cancer, make_moons
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier as SklearnMLP
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from glassnet import MLPClassifier, TrainingHealthWarning
 from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
-from glassnet.metrics import ConfusionMatrix
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# NumPy, scikit-learn and the engine are imported where used, so that `glassnet --help`
+# starts at once.
 
 DEFAULT_REPORT = Path("glassnet-demo-report.html")
 
@@ -46,6 +43,13 @@ class _Run:
 def _fit(
     model: object, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: np.ndarray
 ) -> _Run:
+    import numpy as np
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from glassnet import TrainingHealthWarning
+
     pipeline = make_pipeline(StandardScaler(), model)
     started = time.perf_counter()
     with warnings.catch_warnings():
@@ -60,6 +64,8 @@ def _fit(
 
 def _datasets(seed: int) -> dict[str, tuple]:
     # name -> (X, y, hidden layers, what a row is, what labels 0 and 1 say about it)
+    from sklearn.datasets import load_breast_cancer, make_moons
+
     X_moons, y_moons = make_moons(1000, noise=0.2, random_state=seed)
     cancer = load_breast_cancer()
     return {
@@ -90,6 +96,13 @@ def demo(
     quiet: bool = QuietOption,
 ) -> None:
     """Train on embedded data with glassnet and scikit-learn side by side."""
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+    from sklearn.neural_network import MLPClassifier as SklearnMLP
+
+    from glassnet import MLPClassifier
+    from glassnet.metrics import ConfusionMatrix
+
     output = Output(json_mode, quiet)
     results = {}
     table = Table(title="glassnet vs scikit-learn, same parameters, held-out 30 %")

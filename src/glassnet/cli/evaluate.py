@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
-from sklearn.exceptions import UndefinedMetricWarning
 
 from glassnet.cli._output import (
     JsonOption,
@@ -26,10 +23,12 @@ from glassnet.cli._output import (
     user_errors,
 )
 from glassnet.cli._tables import confusion_table
-from glassnet.cli.predict import read_model_data
-from glassnet.metrics import ConfusionMatrix, classification_report, roc_curve
-from glassnet.workflow.data import DataError, unknown_columns_message
-from glassnet.workflow.model_file import ModelFileError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from glassnet.metrics import ConfusionMatrix
 
 
 def evaluate(
@@ -42,8 +41,13 @@ def evaluate(
     quiet: bool = QuietOption,
 ) -> None:
     """Compare a trained model's predictions with the true values in a CSV file."""
+    from sklearn.exceptions import UndefinedMetricWarning
+
+    from glassnet.metrics import ConfusionMatrix, classification_report
+    from glassnet.workflow.model_data import read_model_data
+
     output = Output(json_mode, quiet)
-    with user_errors(output, DataError, ModelFileError):
+    with user_errors(output):
         checked = read_model_data(model, data, require_signature=require_signature)
         target = _target(checked.target, checked.frame, data, model)
         known = checked.frame[target].notna().to_numpy()
@@ -100,6 +104,9 @@ def evaluate(
 
 
 def _target(target: str | None, frame: pd.DataFrame, data: Path, model: Path) -> str:
+    from glassnet.workflow.data import DataError, unknown_columns_message
+    from glassnet.workflow.model_file import ModelFileError
+
     if target is None:
         raise ModelFileError(
             f"{model} does not say which column it predicts (no 'target' in its metadata); "
@@ -116,6 +123,11 @@ def _target(target: str | None, frame: pd.DataFrame, data: Path, model: Path) ->
 
 def _like(y: pd.Series, classes: np.ndarray, target: str, data: Path) -> np.ndarray:
     """Give the true values the model's class type: 0.0 and 1.0 (a column with gaps) as 0, 1."""
+    import numpy as np
+    import pandas as pd
+
+    from glassnet.workflow.data import DataError
+
     values = y.to_numpy()
     if np.issubdtype(classes.dtype, np.integer) and np.issubdtype(values.dtype, np.floating):
         if np.all(values == np.round(values)):
@@ -134,6 +146,10 @@ def _auc(
     pipeline: Any, features: pd.DataFrame, y_true: np.ndarray, classes: np.ndarray
 ) -> tuple[float | None, str | None]:
     """Compute the ROC AUC for two classes; otherwise None, and the reason when there is one."""
+    import numpy as np
+
+    from glassnet.metrics import roc_curve
+
     if len(classes) != 2:
         return None, None
     if not np.isin(classes, y_true).all():

@@ -18,26 +18,25 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
-from glassnet.experiments import SmallestNetwork, SweepResult, smallest_network, sweep
-from glassnet.experiments._sweep import DATASETS
-from glassnet.workflow.data import DataError, check_target, read_csv
-from glassnet.workflow.preprocess import (
-    build_preprocessor,
-    drop_incomplete_rows,
-    parse_fill_missing,
-    plan_columns,
-    select_features,
-)
+from glassnet.workflow.errors import DataError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from glassnet.experiments import SmallestNetwork, SweepResult
+
+# The experiments, NumPy and pandas are imported where used, so that the commands'
+# --help answers at once. The problems search and sweep know by name:
+PROBLEMS = ("moons", "circles")
 
 DEFAULT_SCORE = 0.97
 
@@ -102,6 +101,8 @@ def search(
     quiet: bool = QuietOption,
 ) -> None:
     """Find the smallest network that reaches a score on enough seeds."""
+    from glassnet.experiments import smallest_network
+
     output = Output(json_mode, quiet)
     with user_errors(output, DataError):
         X, y, described, goal = _search_data(
@@ -208,6 +209,8 @@ def sweep_command(
 
     On a CSV file (--data FILE.csv --target COLUMN) the grid is rows taken x test size.
     """
+    from glassnet.experiments import sweep
+
     output = Output(json_mode, quiet)
     with user_errors(output, DataError):
         if data is None:
@@ -303,6 +306,8 @@ def _search_data(
                 "Say what to search on: a problem (glassnet search moons) or a CSV file "
                 "(glassnet search --data FILE.csv --target COLUMN)."
             )
+        from glassnet.experiments._sweep import DATASETS
+
         _known_problem(problem)
         goal = _score(target, score)
         X, y = DATASETS[problem](samples, noise, data_seed)
@@ -315,9 +320,9 @@ def _search_data(
 
 def _known_problem(problem: str) -> str:
     """Return ``problem`` if it is moons or circles; refuse it, saying what to give, if not."""
-    if problem not in DATASETS:
+    if problem not in PROBLEMS:
         raise DataError(
-            f"problem {problem!r} is unknown; use one of {', '.join(DATASETS)}, or "
+            f"problem {problem!r} is unknown; use one of {', '.join(PROBLEMS)}, or "
             "--data FILE.csv --target COLUMN for your own data."
         )
     return problem
@@ -325,6 +330,17 @@ def _known_problem(problem: str) -> str:
 
 def _csv_data(data: Path, target: str | None, drop: list[str]) -> tuple[Any, np.ndarray, str]:
     """Read a CSV file as a search's X (encoded, scaled), y and a description."""
+    import numpy as np
+
+    from glassnet.workflow.data import check_target, read_csv
+    from glassnet.workflow.preprocess import (
+        build_preprocessor,
+        drop_incomplete_rows,
+        parse_fill_missing,
+        plan_columns,
+        select_features,
+    )
+
     if target is None:
         raise DataError(f"--data {data} needs --target COLUMN: the column to predict.")
     table = read_csv(data)

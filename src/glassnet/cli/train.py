@@ -14,34 +14,26 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
-from sklearn.exceptions import ConvergenceWarning
 
-import glassnet
 from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
-from glassnet.cli._progress import EpochProgress
 from glassnet.cli._tables import confusion_table
-from glassnet.diagnostics import TrainingHealthWarning
-from glassnet.metrics import ConfusionMatrix, classification_report
-from glassnet.workflow.data import DataError, check_prediction_columns, check_target, read_csv
-from glassnet.workflow.model_file import ModelFileError, save_model
-from glassnet.workflow.preprocess import (
-    ColumnPlan,
-    build_pipeline,
-    drop_incomplete_rows,
-    feature_names,
-    parse_fill_missing,
-    plan_columns,
-    select_features,
-)
-from glassnet.workflow.split import split_rows
 
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from glassnet.metrics import ConfusionMatrix
+    from glassnet.workflow.preprocess import ColumnPlan
+
+# The engine, pandas and scikit-learn are imported in the command's body, so that
+# `glassnet --help` and `glassnet train --help` answer at once.
 DEFAULT_SPLIT = "stratified:0.2"
+NETWORK = "Network"  # the help panel of the network's options
+TRAINING = "Training"  # ... and of how it is trained
 
 
 def train(
@@ -69,22 +61,113 @@ def train(
         Path | None, typer.Option(help="A separate CSV file of test rows (instead of --split).")
     ] = None,
     hidden: Annotated[
-        list[int] | None, typer.Option(help="Units per hidden layer: --hidden 16 8.")
+        list[int] | None,
+        typer.Option(
+            help="Units per hidden layer: --hidden 16 8 (or 16,8). [default: 100]",
+            rich_help_panel=NETWORK,
+        ),
     ] = None,
-    activation: Annotated[str, typer.Option(help="relu, elu, tanh, logistic, ...")] = "relu",
-    solver: Annotated[str, typer.Option(help="adam, sgd or lbfgs.")] = "adam",
-    batch_size: Annotated[str, typer.Option(help="Rows per minibatch, or auto.")] = "auto",
-    learning_rate: Annotated[float, typer.Option(help="The initial step size.")] = 0.001,
-    max_iter: Annotated[int, typer.Option(help="Epochs at most.")] = 200,
+    activation: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="relu, elu, tanh, logistic, ... (glassnet activations lists them); one "
+            "per hidden layer for a mix: --activation relu tanh. [default: relu]",
+            rich_help_panel=NETWORK,
+        ),
+    ] = None,
+    init: Annotated[
+        str,
+        typer.Option(
+            help="Initial weights: auto (scikit-learn's), he_uniform, he_normal, "
+            "glorot_uniform, glorot_normal, lecun_normal or normal.",
+            rich_help_panel=NETWORK,
+        ),
+    ] = "auto",
+    dropout: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.99,
+            help="Share of hidden units silenced in each training step.",
+            rich_help_panel=NETWORK,
+        ),
+    ] = 0.0,
+    solver: Annotated[
+        str, typer.Option(help="adam, sgd or lbfgs.", rich_help_panel=TRAINING)
+    ] = "adam",
+    batch_size: Annotated[
+        str, typer.Option(help="Rows per minibatch, or auto.", rich_help_panel=TRAINING)
+    ] = "auto",
+    learning_rate: Annotated[
+        float,
+        typer.Option(min=0.0, help="The initial step size.", rich_help_panel=TRAINING),
+    ] = 0.001,
+    momentum: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="sgd's momentum.", rich_help_panel=TRAINING),
+    ] = 0.9,
+    alpha: Annotated[
+        float,
+        typer.Option(min=0.0, help="L2 penalty on the weights.", rich_help_panel=TRAINING),
+    ] = 0.0001,
+    clip_grad_norm: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="Rescale each step's gradient to at most this norm (against exploding "
+            "gradients). [default: no clipping]",
+            rich_help_panel=TRAINING,
+        ),
+    ] = None,
+    class_weight: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="balanced, or CLASS=WEIGHT for each class: --class-weight 0=1 1=2.",
+            rich_help_panel=TRAINING,
+        ),
+    ] = None,
+    max_iter: Annotated[
+        int, typer.Option(min=1, help="Epochs at most.", rich_help_panel=TRAINING)
+    ] = 200,
+    tol: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="The least improvement of the loss (or validation score) that counts.",
+            rich_help_panel=TRAINING,
+        ),
+    ] = 0.0001,
     n_iter_no_change: Annotated[
-        int, typer.Option(help="Stop after this many epochs without improvement.")
+        int,
+        typer.Option(
+            min=1,
+            help="Stop after this many epochs without improvement.",
+            rich_help_panel=TRAINING,
+        ),
     ] = 10,
     early_stopping: Annotated[
         bool,
-        typer.Option(help="Hold out 10 % of the training rows; stop when they stop improving."),
+        typer.Option(
+            help="Hold out --validation-fraction of the training rows; stop when they "
+            "stop improving.",
+            rich_help_panel=TRAINING,
+        ),
     ] = False,
-    seed: Annotated[int, typer.Option(help="Seeds the split and the weights.")] = 0,
-    dtype: Annotated[str | None, typer.Option(help="float64 or float32.")] = None,
+    validation_fraction: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.99,
+            help="Share of the training rows held out by --early-stopping.",
+            rich_help_panel=TRAINING,
+        ),
+    ] = 0.1,
+    seed: Annotated[
+        int, typer.Option(help="Seeds the split and the weights.", rich_help_panel=TRAINING)
+    ] = 0,
+    dtype: Annotated[
+        str | None, typer.Option(help="float64 or float32.", rich_help_panel=TRAINING)
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="The model file to write (default: DATA.glassnet).")
     ] = None,
@@ -103,29 +186,48 @@ def train(
     quiet: bool = QuietOption,
 ) -> None:
     """Train a network on a CSV file, evaluate it on held-out rows and save it."""
+    from glassnet.metrics import ConfusionMatrix
+    from glassnet.workflow import training
+    from glassnet.workflow.model_file import save_model
+    from glassnet.workflow.preprocess import (
+        build_pipeline,
+        feature_names,
+        parse_fill_missing,
+        select_features,
+    )
+
     output = Output(json_mode, quiet)
     command = "glassnet " + shlex.join(sys.argv[1:]) if sys.argv[1:2] == ["train"] else ""
-    with user_errors(output, DataError, ModelFileError), _interrupt_before_training(output):
-        if split is not None and test is not None:
-            raise DataError("Give either --split or --test, not both.")
-        plan, train_rows, test_rows, notes = _prepare(
+    with user_errors(output), _interrupt_before_training(output):
+        rows = training.prepare_rows(
             data, target, drop or [], fill_missing or [], split, test, seed
         )
+        plan, train_rows, test_rows, notes = rows.plan, rows.train, rows.test, rows.notes
         for note in notes:
             output.print(f"[dim]{note}[/dim]")
         output.print(_plan_table(plan, data, len(train_rows), len(test_rows)))
+        layers = tuple(hidden or (100,))
         params = {
-            "hidden_layer_sizes": tuple(hidden or (100,)),
-            "activation": activation,
+            "hidden_layer_sizes": layers,
+            "activation": _activation(activation, layers),
+            "init": init,
+            "dropout": dropout,
             "solver": solver,
             "batch_size": batch_size if batch_size == "auto" else _positive_int(batch_size),
             "learning_rate_init": learning_rate,
+            "momentum": momentum,
+            "alpha": alpha,
+            "clip_grad_norm": clip_grad_norm,
+            "class_weight": _class_weight(class_weight, train_rows[target], target),
             "max_iter": max_iter,
+            "tol": tol,
             "early_stopping": early_stopping,
+            "validation_fraction": validation_fraction,
             "n_iter_no_change": n_iter_no_change,
             "random_state": seed,
             "dtype": dtype,
         }
+        _check_names(params)
         pipeline = build_pipeline(plan, parse_fill_missing(fill_missing or []), scale, params)
         X_train, y_train = select_features(train_rows, plan), train_rows[target]
         X_test, y_test = select_features(test_rows, plan), test_rows[target]
@@ -136,22 +238,19 @@ def train(
         cm = ConfusionMatrix(y_test, predictions)
         health = model.diagnose()
         out_path = out or Path(data.stem + ".glassnet")
-        metadata = _metadata(data, target, plan, pipeline, model, cm, command, seconds)
+        metadata = training.model_metadata(data, plan, pipeline, cm, command, seconds)
         saved = save_model(out_path, pipeline, metadata, sign=sign)
         report_path = None
         if report is not None:
-            report_path = _write_report(
-                report,
-                pipeline,
-                X_test,
-                y_test,
+            summary = training.report_summary(
                 plan,
                 data,
                 len(train_rows),
+                len(test_rows),
                 notes,
-                command,
                 split or ("file " + str(test) if test else DEFAULT_SPLIT),
             )
+            report_path = _write_report(report, pipeline, X_test, y_test, summary, command)
     _show(output, model, cm, y_test, predictions, health, saved, report_path, interrupted)
     output.result = {
         "model": str(saved),
@@ -162,7 +261,7 @@ def train(
         "seconds": seconds,
         "interrupted": interrupted,
         "accuracy": cm.accuracy(),
-        "baseline_accuracy": _baseline(y_train, y_test),
+        "baseline_accuracy": training.baseline_accuracy(y_train, y_test),
         "confusion_matrix": cm.matrix.tolist(),
         "classes": [str(c) for c in model.classes_],
         "findings": [
@@ -188,45 +287,13 @@ def _interrupt_before_training(output: Output) -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def _prepare(
-    data: Path,
-    target: str,
-    drop: list[str],
-    fill_missing: list[str],
-    split: str | None,
-    test: Path | None,
-    seed: int,
-) -> tuple[ColumnPlan, pd.DataFrame, pd.DataFrame, list[str]]:
-    """Read, check and split: the plan, the training and test rows, and notices."""
-    notes = []
-    table = read_csv(data)
-    if table.delimiter != ",":
-        notes.append(f"{data}: columns separated by {table.delimiter_name}s.")
-    checked = check_target(table.frame, target, data)
-    if checked.notice:
-        notes.append(checked.notice)
-    frame = checked.frame
-    plan = plan_columns(frame, target, data, drop)
-    fill = parse_fill_missing(fill_missing)
-    frame, dropped = drop_incomplete_rows(frame, plan, fill)
-    if dropped:
-        notes.append(
-            f"{len(dropped)} rows with a missing value were dropped (--fill-missing drop)."
-        )
-    if test is None:
-        rows = split_rows(split or DEFAULT_SPLIT, frame[target].to_numpy(), seed, data)
-        return plan, frame.iloc[rows.train], frame.iloc[rows.test], notes
-    test_table = read_csv(test)
-    test_checked = check_target(test_table.frame, target, test)
-    extra = check_prediction_columns(test_checked.frame, plan.columns, test, target)
-    if extra:
-        notes.append(f"{test}: columns not used by the model are ignored: {', '.join(extra)}.")
-    test_frame, _ = drop_incomplete_rows(test_checked.frame, plan, fill)
-    return plan, frame, test_frame, notes
-
-
 def _fit(pipeline: Any, X: pd.DataFrame, y: pd.Series, output: Output) -> tuple[float, bool]:
     """Train with a progress bar; Ctrl-C stops training and keeps the model so far."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    from glassnet.cli._progress import EpochProgress
+    from glassnet.diagnostics import TrainingHealthWarning
+
     model = pipeline.named_steps["model"]
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
@@ -242,90 +309,91 @@ def _fit(pipeline: Any, X: pd.DataFrame, y: pd.Series, output: Output) -> tuple[
     return time.perf_counter() - started, interrupted
 
 
-def _metadata(
-    data: Path,
-    target: str,
-    plan: ColumnPlan,
-    pipeline: Any,
-    model: Any,
-    cm: ConfusionMatrix,
-    command: str,
-    seconds: float,
-) -> dict[str, Any]:
-    return {
-        "data": data.name,
-        "target": target,
-        "columns": list(plan.columns),
-        "numeric": list(plan.numeric),
-        "categorical": {k: list(v) for k, v in plan.categorical.items()},
-        "dropped": list(plan.dropped),
-        "features": feature_names(pipeline),
-        "classes": [str(c) for c in model.classes_],
-        "epochs": int(model.n_iter_),
-        "train_seconds": round(seconds, 3),
-        "test_accuracy": cm.accuracy(),
-        "command": command,
-        "glassnet_version": glassnet.__version__,
-    }
-
-
 def _write_report(
     path: Path,
     pipeline: Any,
     X_test: pd.DataFrame,
     y_test: pd.Series,
-    plan: ColumnPlan,
-    data: Path,
-    train_rows: int,
-    notes: list[str],
+    summary: dict[str, Any],
     command: str,
-    split: str,
 ) -> Path:
     from glassnet.report import training_report, write_html
 
-    columns = pd.DataFrame(
-        {
-            "column": list(plan.columns) + list(plan.dropped),
-            "kind": ["numeric" if c in plan.numeric else "categorical" for c in plan.columns]
-            + ["dropped"] * len(plan.dropped),
-            "missing": [plan.missing.get(c, 0) for c in plan.columns] + [0] * len(plan.dropped),
-            "treatment": [_treatment(c, plan) for c in plan.columns]
-            + ["dropped (--drop)"] * len(plan.dropped),
-        }
-    )
-    summary = {
-        "file": str(data),
-        "rows": plan.n_rows,
-        "train_rows": train_rows,
-        "test_rows": len(y_test),
-        "target": plan.target,
-        "split": split,
-        "columns": columns,
-        "notes": list(notes),
-    }
     html = training_report(
         pipeline, X_test, y_test, data=summary, command=command or "glassnet train"
     )
     return write_html(html, path)
 
 
-def _treatment(column: str, plan: ColumnPlan) -> str:
-    if column in plan.categorical:
-        return "one-hot: " + ", ".join(plan.categorical[column])
-    missing = plan.missing.get(column, 0)
-    return f"{missing} missing values filled, then scaled" if missing else "scaled"
-
-
-def _baseline(y_train: pd.Series, y_test: pd.Series) -> float:
-    """Accuracy of always answering the training rows' most common class."""
-    majority = y_train.mode().iloc[0]
-    return float(np.mean(y_test.to_numpy() == majority))
-
-
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise DataError(f"--batch-size must be a whole number of rows or auto, got {text!r}.")
+        raise ValueError(f"--batch-size must be a whole number of rows or auto, got {text!r}.")
     return int(text)
+
+
+def _activation(names: list[str] | None, layers: tuple[int, ...]) -> str | list[str]:
+    """One activation for every hidden layer, or one per layer (as many as --hidden)."""
+    if not names:
+        return "relu"
+    if len(names) == 1:
+        return names[0]
+    if len(names) != len(layers):
+        raise ValueError(
+            f"--activation has {len(names)} names but --hidden {' '.join(map(str, layers))} "
+            f"makes {len(layers)} hidden layers: give one activation for all, or one per "
+            "layer."
+        )
+    return list(names)
+
+
+def _check_names(params: dict[str, Any]) -> None:
+    """Refuse unknown activation and init names in the options' words, not the engine's."""
+    from glassnet.nn import ACTIVATIONS, INITIALIZERS
+
+    activations = params["activation"]
+    for name in [activations] if isinstance(activations, str) else activations:
+        if name not in ACTIVATIONS:
+            raise ValueError(
+                f"--activation {name!r} is not an activation glassnet knows; choose one of "
+                f"{', '.join(ACTIVATIONS)} (glassnet activations draws them)."
+            )
+    if params["init"] not in INITIALIZERS:
+        raise ValueError(
+            f"--init {params['init']!r} is not a known initialisation; choose one of "
+            f"{', '.join(INITIALIZERS)}."
+        )
+
+
+def _class_weight(words: list[str] | None, y: pd.Series, target: str) -> Any:
+    """Read --class-weight: balanced, or CLASS=WEIGHT for each class named.
+
+    The classes are the target's values as the file has them (0 and 1, or "yes" and
+    "no"); each word is matched against their text, so 1=2 means the class 1.
+    """
+    if not words:
+        return None
+    if words == ["balanced"]:
+        return "balanced"
+    classes = {str(label): label for label in y.unique()}
+    weights = {}
+    for word in words:
+        name, sep, value = word.partition("=")
+        try:
+            weight = float(value) if sep else -1.0
+        except ValueError:
+            weight = -1.0
+        if weight < 0:
+            raise ValueError(
+                f"--class-weight {word!r}: write balanced, or CLASS=WEIGHT with a weight of "
+                "0 or more, e.g. --class-weight 0=1 1=2."
+            )
+        if name not in classes:
+            raise ValueError(
+                f"--class-weight {word!r}: {name!r} is not a class of {target!r} in the "
+                f"training rows ({', '.join(sorted(classes))})."
+            )
+        weights[classes[name]] = weight
+    return weights
 
 
 # ---------------------------------------------------------------- printing
@@ -357,6 +425,8 @@ def _show(
 ) -> None:
     if not output.talking:
         return
+    from glassnet.metrics import classification_report
+
     how = "stopped by Ctrl-C" if interrupted else f"{model.n_iter_} epochs"
     output.print(f"\nTrained {model.hidden_layer_sizes} {model.activation} network: {how}.")
     output.print(_cells(cm))

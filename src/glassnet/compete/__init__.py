@@ -5,3 +5,7 @@
 leaderboard), ``scoring`` (metrics, split, the Ladder), ``submission_file`` (checking
 uploads), ``create`` (``init``), ``app`` and ``api/`` (routes and pages), ``templates/``.
 """
+
+# Here rather than in config, so that the command line's help can name it without
+# loading pydantic.
+DEFAULT_DATABASE_URL = "sqlite:///glassnet-compete.db"

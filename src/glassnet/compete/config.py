@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite:///glassnet-compete.db"
+from glassnet.compete import DEFAULT_DATABASE_URL
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
 
 
 class Settings(BaseSettings):

@@ -222,7 +222,7 @@ def _model_predictions(
     model: Path, test_csv: Path, spec: CompetitionSpec, positive: str
 ) -> np.ndarray:
     """Predict the test rows with a model file, as the competition scores them."""
-    from glassnet.cli.predict import read_model_data  # the CLI's own column checks
+    from glassnet.workflow.model_data import read_model_data
 
     checked = read_model_data(model, test_csv, [spec.id_column], spec.require_signature)
     if get_metric(spec.metric).wants == "labels":

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from glassnet.workflow.errors import DataError
+
 # Enough lines to see a table's shape, small enough to read before pandas does.
 _SAMPLE_BYTES = 64 * 1024
 _SAMPLE_RECORDS = 50
@@ -27,10 +29,6 @@ _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 _MAX_CONTROL_FRACTION = 0.01
 # More classes than this, most rows each in a class of their own: not a classification.
 _MAX_CLASSES = 20
-
-
-class DataError(ValueError):
-    """The data cannot be used as given; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 import glassnet
 from glassnet.nn import MLPClassifier
+from glassnet.workflow.errors import ModelFileError
 
 FORMAT = "glassnet-model"
 """The format marker stored in ``glassnet.json``."""
@@ -130,10 +131,6 @@ OneHotEncoder, StandardScaler, MinMaxScaler, 'drop', 'passthrough', every solver
 early stopping, dropout, each ``record`` level, float32) and listing what
 ``skops.io.get_untrusted_types`` reports.
 """
-
-
-class ModelFileError(ValueError):
-    """A model file cannot be written, or is not one glassnet can load safely."""
 
 
 def save_model(
