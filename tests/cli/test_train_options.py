@@ -1,5 +1,8 @@
 """Every setting the training-health advice can name is an option of ``glassnet train``."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,3 +103,26 @@ def test_bad_options_name_the_option(data, tmp_path, args, message):
     result, _ = train(data, tmp_path, *args)
     assert result.exit_code in (1, 2), result.output
     assert message in " ".join(result.output.split())
+
+
+def test_a_class_never_predicted_is_said_once_without_library_warnings(tmp_path):
+    # Features that never vary: the network answers one class for every row, and
+    # scikit-learn's metrics warn three times about the other class's precision.
+    rng = np.random.default_rng(1)
+    data = tmp_path / "rare.csv"
+    pd.DataFrame({"a": np.ones(300), "y": (rng.random(300) < 0.3).astype(int)}).to_csv(
+        data, index=False
+    )
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "glassnet", "train", str(data), "-t", "y", "--hidden", "1"),
+            *("--max-iter", "2", "--out", str(tmp_path / "m.glassnet")),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "it answers '1' for every one of the 60 samples" in said
+    assert "Warning" not in done.stderr and "site-packages" not in done.stderr, done.stderr

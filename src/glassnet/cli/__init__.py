@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from glassnet.cli._args import MultiValueGroup
+from glassnet.cli._output import warnings_as_sentences
 from glassnet.cli.activations import activations
 from glassnet.cli.compete import app as compete_app
 from glassnet.cli.demo import demo
@@ -41,6 +42,7 @@ def main(
     ] = False,
 ) -> None:
     """Neural-network classification on tabular data that you can see into."""
+    warnings_as_sentences()
 
 
 app.command()(demo)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -74,6 +75,23 @@ def user_errors(out: Output, *kinds: type[Exception]) -> Iterator[None]:
         out.fail(describe_os_error(err))
     except (ValueError, *kinds) as err:
         out.fail(str(err))
+
+
+def warnings_as_sentences() -> None:
+    """Show the libraries' warnings as one line each: no file path, no source line.
+
+    The commands silence the warnings their output already explains; what is left
+    (a library's own advice) is still worth a line, said once.
+    """
+    seen: set[str] = set()
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        text = " ".join(str(message).split())
+        if text not in seen:
+            seen.add(text)
+            Console(stderr=True, highlight=False).print(plain(f"Note: {text}"), style="dim")
+
+    warnings.showwarning = show
 
 
 def plain(value: object, lines: bool = False, style: str = "") -> Text:

@@ -425,12 +425,17 @@ def _show(
 ) -> None:
     if not output.talking:
         return
+    from sklearn.exceptions import UndefinedMetricWarning
+
     from glassnet.metrics import classification_report
 
     how = "stopped by Ctrl-C" if interrupted else f"{model.n_iter_} epochs"
     output.print(f"\nTrained {model.hidden_layer_sizes} {model.activation} network: {how}.")
-    output.print(_cells(cm))
-    output.print(classification_report(y_test, predictions))
+    with warnings.catch_warnings():
+        # A class never predicted: the explanation says so in words, once.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        output.print(_cells(cm))
+        output.print(classification_report(y_test, predictions, zero_division=0))
     output.print(health)
     output.print(f"Model: {saved}" + (f"\nReport: {report_path}" if report_path else ""))
 
