@@ -24,6 +24,9 @@ from glassnet.cli._output import (
 )
 from glassnet.cli._tables import confusion_table
 
+# Say so when at least this share of the scored rows were training rows.
+TRAINED_ON_NOTICE = 0.1
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -50,6 +53,9 @@ def evaluate(
     with user_errors(output):
         checked = read_model_data(model, data, require_signature=require_signature)
         target = _target(checked.target, checked.frame, data, model)
+        trained_on = _training_rows_notice(checked.frame, checked.metadata)
+        if trained_on:
+            checked.notes.append(trained_on)
         known = checked.frame[target].notna().to_numpy()
         if not known.all():
             checked.notes.append(
@@ -84,6 +90,7 @@ def evaluate(
         "roc_auc": auc,
         "report": report,
         "ignored_columns": checked.ignored,
+        "notes": list(checked.notes),
     }
     if output.talking:
         # The target and the labels come from the model file: text, never markup.
@@ -101,6 +108,22 @@ def evaluate(
             )
         )
     output.emit()
+
+
+def _training_rows_notice(frame: pd.DataFrame, metadata: dict) -> str | None:
+    """Say when the rows to score are rows the model was trained on (its file knows them)."""
+    from glassnet.workflow.mistakes import training_rows_share
+
+    fingerprints = metadata.get("training_rows")
+    share = training_rows_share(frame, fingerprints) if isinstance(fingerprints, dict) else None
+    if share is None or share < TRAINED_ON_NOTICE:
+        return None
+    which = "These are" if share > 0.95 else f"About {100 * share:.0f} % of these are"
+    return (
+        f"{which} rows the model was trained on: its score on them is optimistic, not what "
+        "it will do on new rows. Evaluate on rows held out from training (glassnet train "
+        "--split, or a file it never saw)."
+    )
 
 
 def _target(target: str | None, frame: pd.DataFrame, data: Path, model: Path) -> str:

@@ -238,7 +238,7 @@ def train(
         cm = ConfusionMatrix(y_test, predictions)
         health = model.diagnose()
         out_path = out or Path(data.stem + ".glassnet")
-        metadata = training.model_metadata(data, plan, pipeline, cm, command, seconds)
+        metadata = training.model_metadata(data, plan, pipeline, cm, command, seconds, train_rows)
         saved = save_model(out_path, pipeline, metadata, sign=sign)
         report_path = None
         if report is not None:

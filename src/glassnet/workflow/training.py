@@ -17,6 +17,7 @@ import pandas as pd
 import glassnet
 from glassnet.metrics import ConfusionMatrix
 from glassnet.workflow.data import DataError, check_prediction_columns, check_target, read_csv
+from glassnet.workflow.mistakes import identifier_columns, identifier_notice, row_fingerprints
 from glassnet.workflow.preprocess import (
     ColumnPlan,
     drop_incomplete_rows,
@@ -97,6 +98,9 @@ def prepare_rows(
         notes.append(checked.notice)
     frame = checked.frame
     plan = plan_columns(frame, target, data, drop)
+    identifiers = identifier_columns(frame, plan.numeric)
+    if identifiers:
+        notes.append(identifier_notice(identifiers))
     fill = parse_fill_missing(fill_missing)
     frame, dropped = drop_incomplete_rows(frame, plan, fill)
     if dropped:
@@ -122,6 +126,7 @@ def model_metadata(
     cm: ConfusionMatrix,
     command: str,
     seconds: float,
+    train_rows: pd.DataFrame,
 ) -> dict[str, Any]:
     """Say what the model file should record about the run.
 
@@ -139,6 +144,9 @@ def model_metadata(
         The command line that trained it ("" when not known).
     seconds : float
         Training time.
+    train_rows : pandas.DataFrame
+        The rows trained on, every column: fingerprinted, so that ``glassnet
+        evaluate`` can say when it is given them.
 
     Returns
     -------
@@ -160,6 +168,7 @@ def model_metadata(
         "test_accuracy": cm.accuracy(),
         "command": command,
         "glassnet_version": glassnet.__version__,
+        "training_rows": row_fingerprints(train_rows),
     }
 
 
