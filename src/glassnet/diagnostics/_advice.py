@@ -9,6 +9,7 @@ that each parameter is named once, in the direction of the most likely cause.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -122,6 +123,48 @@ class Advice:
         if self.condition:
             words = f"{self.condition}: {words}"
         return words
+
+
+def translate(text: str, dialect: Dialect) -> str:
+    """Say a finding's sentence in ``dialect``: parameters as ``glassnet train``'s options.
+
+    ``learning_rate_init=0.3`` becomes ``--learning-rate 0.3`` and a bare
+    ``max_iter`` becomes ``--max-iter``; Python's words are returned unchanged. Bare
+    names are translated only when they cannot be an English word (they hold an
+    underscore): "activation" in a sentence stays a word.
+
+    Parameters
+    ----------
+    text : str
+    dialect : {'python', 'cli'}
+
+    Returns
+    -------
+    str
+    """
+    _check_dialect(dialect)
+    if dialect == "python":
+        return text
+
+    def setting(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if value[0] in "'\"":
+            value = value[1:-1]
+        elif value[0] == "(":
+            value = " ".join(v.strip() for v in value[1:-1].split(",") if v.strip())
+        return f"{_name(match.group(1), 'cli')} {value}"
+
+    text = _SETTING.sub(setting, text)
+    return _BARE.sub(lambda match: _name(match.group(1), "cli"), text)
+
+
+_NAMES = "|".join(sorted(CLI_OPTIONS, key=len, reverse=True))
+# name=value: a quoted string, a tuple, or up to the next space or punctuation that
+# ends a clause (a full stop only when a space or the end follows: 0.3. ends at 0.3).
+_SETTING = re.compile(
+    rf"\b({_NAMES})=('[^']*'|\"[^\"]*\"|\([^)]*\)|[^\s,;:)]+?)(?=[\s,;:)]|\.(?:\s|$)|$)"
+)
+_BARE = re.compile(rf"\b({'|'.join(n for n in CLI_OPTIONS if '_' in n)})\b(?!=)")
 
 
 def merge_advice(findings: Iterable[Finding]) -> list[Advice]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from glassnet.diagnostics._advice import Advice, Dialect, _check_dialect, merge_advice
+from glassnet.diagnostics._advice import Advice, Dialect, _check_dialect, merge_advice, translate
 
 SEVERITIES = ("severe", "warning", "info")
 
@@ -78,10 +78,21 @@ class Finding:
         """Say what to try in the words of ``dialect`` ('python' or 'cli')."""
         return [a.text(dialect) for a in self.actions]
 
+    def summary_text(self, dialect: Dialect = "python") -> str:
+        """Return the summary, parameters named as ``dialect`` names them."""
+        return translate(self.summary, dialect)
+
+    def explanation_text(self, dialect: Dialect = "python") -> str:
+        """Return the explanation, parameters named as ``dialect`` names them."""
+        return translate(self.explanation, dialect)
+
+    def _told(self, dialect: Dialect) -> str:
+        return f"{self.summary_text(dialect)}. {self.explanation_text(dialect)}"
+
     def message(self, dialect: Dialect = "python") -> str:
-        """Return the finding as one paragraph of text, its advice in ``dialect``."""
+        """Return the finding as one paragraph of text, in the words of ``dialect``."""
         where = f"{self.layer.capitalize()}: " if self.layer else ""
-        text = f"{where}{self.summary}. {self.explanation}"
+        text = f"{where}{self._told(dialect)}"
         if self.actions:
             text += " Try: " + "; ".join(self.advice_text(dialect)) + "."
         return text
@@ -186,7 +197,8 @@ class HealthReport:
         lines = [f"Training health: {headline[0].lower()}{headline[1:]}"]
         for i, f in enumerate(self.findings, 1):
             lines.append(f"{i}. [{f.severity.upper()}] {f.title}")
-            lines.append("   " + f.message(dialect).split(" Try: ")[0])
+            where = f"{f.layer.capitalize()}: " if f.layer else ""
+            lines.append(f"   {where}{f._told(dialect)}")
         advice = self.advice_text(dialect)
         if advice:
             lines.append("Try, most likely cause first:")
@@ -217,7 +229,7 @@ class HealthReport:
             for f in self.findings:
                 head = Text(f"{f.severity.upper()}  ", style=colours[f.severity])
                 head.append(f.label, style="bold")
-                parts += [head, Text(f.summary + ". " + f.explanation), Text("")]
+                parts += [head, Text(f._told(dialect)), Text("")]
             advice = self.advice_text(dialect)
             if advice:
                 parts.append(Text("Try, most likely cause first:", style="bold"))
@@ -252,12 +264,14 @@ class HealthReport:
             return head + "</div>"
         items = []
         for f in self.findings:
-            evidence = ", ".join(f"{esc(k)} = {esc(_fmt(v))}" for k, v in f.evidence.items())
+            evidence = ", ".join(
+                f"{esc(translate(k, dialect))} = {esc(_fmt(v))}" for k, v in f.evidence.items()
+            )
             items.append(
                 f'<li><strong style="color:{colours[f.severity]}">{f.severity.upper()}</strong>'
                 f" <strong>{esc(f.title)}</strong>"
                 + (f" ({esc(f.layer)})" if f.layer else "")
-                + f"<p>{esc(f.summary)}. {esc(f.explanation)}</p>"
+                + f"<p>{esc(f._told(dialect))}</p>"
                 + f"<p><small>Evidence: {evidence}</small></p></li>"
             )
         advice = "".join(f"<li>{esc(a)}</li>" for a in self.advice_text(dialect))

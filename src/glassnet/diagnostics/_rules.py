@@ -417,11 +417,14 @@ def _dead_finding(ctx: Context, i: int, frac: Array) -> Finding:
     came_back = peak > last + half_unit
     reached = _since(frac >= last - half_unit) or len(h)
     # What the record shows, in its own terms.
+    n_first = round(first * units)
     story = (
-        "none was dead in epoch 1" if first == 0 else f"{_count(first, units)} were dead in epoch 1"
+        "none was dead in epoch 1"
+        if n_first == 0
+        else f"{n_first} of them {'was' if n_first == 1 else 'were'} dead in epoch 1"
     )
     if came_back:
-        story += f", {_count(peak, units)} in epoch {peak_at + 1}; some came back since"
+        story += f", {round(peak * units)} in epoch {peak_at + 1}; some came back since"
     elif last > first + half_unit:
         story += f"; the share reached {last:.0%} in epoch {reached}"
     if i == 0:
@@ -454,8 +457,8 @@ def _dead_finding(ctx: Context, i: int, frac: Array) -> Finding:
         actions = [*_he_init(ctx), alternatives, _reseed(ctx)]
     else:
         cause = (
-            f" They died during training (by epoch {reached}), not at the start; the record "
-            "does not show why."
+            f" {'They' if n_first == 0 else 'The rest'} died during training (by epoch "
+            f"{reached}), not at the start; the record does not show why."
         )
         actions = [alternatives]
     learned = _learned(ctx)
@@ -751,6 +754,12 @@ def plateau(ctx: Context) -> list[Finding]:
     acts = set(h.activations)
     other = ("elu", "relu") if acts & set(BOUNDED) else ("tanh", "elu")
     patience = ctx.setting("n_iter_no_change")
+    steps = [_lr(ctx, "raise"), Advice("n_iter_no_change", direction="raise", now=patience)]
+    shape = [Advice("activation", value=other), *_he_init(ctx)]
+    # Sigmoid-type units start near their linear middle and leave it slowly: their
+    # plateau is the activation's and the initialisation's (on the two moons, elu or
+    # he_uniform passes it, a ten times larger step does not); other units' is the steps'.
+    actions = shape + steps if acts & set(BOUNDED) else steps + shape
     return [
         Finding(
             "plateau",
@@ -770,15 +779,11 @@ def plateau(ctx: Context) -> list[Finding]:
             f"rows ({linear_train:.3f}), while a curved boundary does better on them "
             f"({CURVED_NEIGHBOURS} nearest neighbours, cross-validated: {curved_cv:.3f})",
             "The network has the capacity to bend its boundary but stopped before using "
-            f"it: the loss improved by less than tol for {patience} epochs, as it does "
+            f"it: the loss improved by less than tol={ctx.setting('tol')} for {patience} "
+            "epochs (n_iter_no_change), as it does "
             "on a plateau, where the gradient is small until the units start to "
             "specialise.",
-            (
-                _lr(ctx, "raise"),
-                Advice("n_iter_no_change", direction="raise", now=patience),
-                *_he_init(ctx),
-                Advice("activation", value=other),
-            ),
+            tuple(actions),
         )
     ]
 
