@@ -59,44 +59,44 @@ def assert_consistent(report) -> None:
     assert len(merged) == len(report.advice)
     for finding in report:
         for action in finding.actions:
-            assert action.key == merged[action.parameter].key, (finding.label, action)
+            assert merged[action.parameter].agrees(action), (finding.label, action)
 
 
 # ---------------------------------------------------------------- advice
 
 
 @pytest.fixture(scope="module")
-def hot_relu():
-    """The README's run: (8, 8, 8) relu at learning_rate_init=0.3, cut at 30 epochs."""
+def hot_leaky():
+    """(8, 8, 8) leaky_relu at learning_rate_init=0.3, cut at 30 epochs (demonstration b)."""
     X, y = make_classification(1000, n_features=20, n_informative=10, random_state=0)
     X = StandardScaler().fit_transform(X)
     params = dict(learning_rate_init=0.3, max_iter=30, n_iter_no_change=1000, random_state=0)
-    return MLPClassifier((8, 8, 8), **params).fit(X, y)
+    return MLPClassifier((8, 8, 8), activation="leaky_relu", **params).fit(X, y)
 
 
-def test_one_parameter_is_never_told_to_go_both_ways(hot_relu):
-    report = hot_relu.diagnose()
-    # Dead units ask for a smaller step; "not converged" alone would ask for a larger.
-    assert report.codes() == ["dead_units", "dead_units", "not_converged"]
+def test_one_parameter_is_never_told_to_go_both_ways(hot_leaky):
+    report = hot_leaky.diagnose()
+    # Switched-off units ask for a smaller step; "not converged" alone for a larger.
+    assert report.codes() == ["switched_off", "not_converged"]
     assert_consistent(report)
     (lr,) = [a for a in report.advice if a.parameter == "learning_rate_init"]
     assert (lr.direction, lr.now) == ("lower", 0.3)
-    assert lr.findings == ("Dead ReLU units (hidden 2)", "Dead ReLU units (hidden 3)")
+    assert lr.findings == ("Switched-off units (hidden 2)",)
     assert lr.overruled == ("Not converged",)
     text = str(report)
     assert "raise learning_rate_init" not in text
     assert text.count("lower learning_rate_init (now 0.3)") == 1  # said once
     assert "Not converged alone would advise otherwise" in text
-    # Read alone (the warning at the end of fit), no finding says otherwise either.
+    # Read alone (the warning at the end of fit, the playground), no finding disagrees.
     assert all("raise learning_rate_init" not in f.message() for f in report)
+    assert "raise max_iter (now 30)" in report.findings[1].message()
 
 
-def test_the_command_line_dialect_names_options(hot_relu):
-    report = hot_relu.diagnose()
+def test_the_command_line_dialect_names_options(hot_leaky):
+    report = hot_leaky.diagnose()
     text = report.text(dialect="cli")
-    assert "lower --learning-rate (now 0.3)" in text
-    assert "--activation leaky_relu or elu" in text and "--init he_uniform" in text
-    assert "raise --max-iter (now 30)" in text
+    assert "lower --learning-rate (now 0.3)" in text and "--init he_uniform" in text
+    assert "training stopped at --max-iter 30" in text and "raise --max-iter (now 30)" in text
     html = report.to_html(dialect="cli")
     console = Console(record=True, width=200)
     console.print(report.rich("cli"))
@@ -109,6 +109,32 @@ def test_the_command_line_dialect_names_options(hot_relu):
     assert "lower learning_rate_init (now 0.3)" in console.export_text()
     with pytest.raises(ValueError, match="dialect 'shell' is not one of 'python', 'cli'"):
         report.text(dialect="shell")
+
+
+def test_advice_that_agrees_is_merged_not_overruled():
+    # Exploding gradients ask for init='he_uniform' or 'glorot_uniform' (N(0, 1)
+    # weights), the dead units it leaves for init='he_uniform': the same advice.
+    X, y = make_classification(1000, n_features=20, n_informative=10, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    model = MLPClassifier(
+        (64, 64, 64, 64),
+        init="normal",
+        solver="sgd",
+        learning_rate_init=0.013,
+        momentum=0.9,
+        batch_size=1000,
+        max_iter=30,
+        n_iter_no_change=1000,
+        random_state=0,
+    )
+    with pytest.raises(TrainingDivergedError), np.errstate(all="ignore"):
+        model.fit(X, y)
+    report = model.diagnose()
+    assert report.codes()[0] == "exploding_gradients" and "dead_units" in report.codes()
+    assert_consistent(report)
+    (init,) = [a for a in report.advice if a.parameter == "init"]
+    assert init.value == ("he_uniform", "glorot_uniform") and not init.overruled
+    assert any(f.startswith("Dead ReLU units") for f in init.findings)
 
 
 @pytest.mark.parametrize(
@@ -154,7 +180,7 @@ def test_every_parameter_has_its_option():
     assert len(set(CLI_OPTIONS.values())) == len(CLI_OPTIONS)
 
 
-def test_scaling_advice_only_as_far_as_known(hot_relu):
+def test_scaling_advice_only_as_far_as_known():
     X, y = make_moons(200, noise=0.3, random_state=0)
     model = MLPClassifier((8,), solver="sgd", learning_rate_init=1e-7, max_iter=20, random_state=0)
     model.fit(X, y)

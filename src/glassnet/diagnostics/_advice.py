@@ -96,6 +96,18 @@ class Advice:
         """What the advice asks for: two pieces of advice agree when their keys match."""
         return (self.parameter, self.direction, self.value)
 
+    def agrees(self, other: Advice) -> bool:
+        """Tell whether ``other`` asks the same of the same parameter.
+
+        The same direction, or values in common: ``init='he_uniform'`` agrees with
+        ``init='he_uniform' or 'glorot_uniform'``.
+        """
+        if self.parameter != other.parameter or self.direction != other.direction:
+            return False
+        if self.direction is not None:
+            return True
+        return bool(set(_alternatives(self.value)) & set(_alternatives(other.value)))
+
     def text(self, dialect: Dialect = "python") -> str:
         """Say the advice, e.g. ``init='he_uniform'`` or ``--init he_uniform``.
 
@@ -191,12 +203,16 @@ def merge_advice(findings: Iterable[Finding]) -> list[Advice]:
             first = merged.get(advice.parameter)
             if first is None:
                 merged[advice.parameter] = replace(advice, findings=(label,), overruled=())
-            elif first.key == advice.key:
+            elif first.agrees(advice):
                 if label not in first.findings:
                     merged[advice.parameter] = replace(first, findings=(*first.findings, label))
             elif label not in first.overruled and label not in first.findings:
                 merged[advice.parameter] = replace(first, overruled=(*first.overruled, label))
     return list(merged.values())
+
+
+def _alternatives(value: Any) -> tuple[Any, ...]:
+    return value if isinstance(value, tuple) else (value,)
 
 
 def _check_dialect(dialect: str) -> None:

@@ -43,6 +43,10 @@ SMALL_STEP = 0.01  # learning rates up to this rarely kill ReLU units by themsel
 MIN_EPOCHS = 5  # the trend rules need this many epochs
 OVERFIT_DROP = 0.02  # validation accuracy two points below its best ...
 OVERFIT_LOSS_RISE = 0.10  # ... or validation loss 10 % above its lowest
+# Not converged: at the rate the loss fell over the last tenth of the epochs, as many
+# epochs again would lower it by at least this share; less is the creep of a loss that
+# has settled, which more epochs would not visibly lower.
+STILL_FALLING = 0.02
 # The plateau rule: the network's training accuracy is within this of a linear model's
 # on the same rows ("no better than a straight line") ...
 LINEAR_MARGIN = 0.02
@@ -132,9 +136,17 @@ def diagnose(
     >>> from sklearn.datasets import make_moons
     >>> from glassnet import MLPClassifier
     >>> X, y = make_moons(300, noise=0.2, random_state=0)
-    >>> model = MLPClassifier((16, 8), max_iter=500, random_state=0).fit(X, y)
+    >>> model = MLPClassifier((16, 8), activation="tanh", max_iter=500, random_state=0)
+    >>> model = model.fit(X, y)
     >>> print(model.diagnose())
-    Training health: no problem found in ... epochs.
+    Training health: no problem found in 220 epochs.
+    >>> diagnose(model, X, y).codes()  # with the rows: no better than a straight line
+    ['plateau']
+    >>> print(diagnose(model, X, y).text(dialect="cli"))  # doctest: +ELLIPSIS
+    Training health: 1 finding in 220 epochs.
+    ...
+      - raise --learning-rate (now 0.001)
+    ...
     """
     if (X is None) != (y is None):
         raise ValueError("diagnose() takes the training rows as X and y together; got only one.")
@@ -153,9 +165,9 @@ def diagnose(
     merged = merge_advice(findings)
     # Each finding keeps only the advice the merge kept, so that a finding read alone
     # (the warning at the end of fit, the playground) never contradicts the report.
-    kept = {a.parameter: a.key for a in merged}
+    kept = {a.parameter: a for a in merged}
     findings = [
-        replace(f, actions=tuple(a for a in f.actions if kept[a.parameter] == a.key))
+        replace(f, actions=tuple(a for a in f.actions if kept[a.parameter].agrees(a)))
         for f in findings
     ]
     return HealthReport(findings, len(context.history), context.diverged_at, merged)
@@ -186,8 +198,9 @@ def _explained_away(findings: list[Finding]) -> list[Finding]:
     """Drop findings that another one already explains."""
     codes = {f.code for f in findings}
     constant = any(f.code == "dead_units" and f.evidence["dead fraction"] >= 1.0 for f in findings)
-    if "born_dead" in codes or constant:  # a constant output explains the flat loss
-        findings = [f for f in findings if f.code != "no_learning"]
+    if "born_dead" in codes or constant:
+        # A constant output explains the flat loss, and more epochs cannot lower it.
+        findings = [f for f in findings if f.code not in ("no_learning", "not_converged")]
     if any(f.code in ("dead_units", "switched_off") and f.severity == "severe" for f in findings):
         # Dead or switched-off units pass (almost) no gradient back: the small
         # first-layer gradient is theirs.
@@ -845,7 +858,7 @@ def not_converged(ctx: Context) -> list[Finding]:
     if len(loss) < 2 or not np.isfinite(loss[-tail:]).all():
         return []
     recent = float(loss[-tail] - loss[-1])
-    if recent <= 0:
+    if recent / (tail - 1) * len(loss) < STILL_FALLING * abs(loss[-1]):
         return []
     return [
         Finding(
