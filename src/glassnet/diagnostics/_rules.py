@@ -41,6 +41,9 @@ FLAT_LOSS = 0.01  # no learning: loss never fell (nor rose) by 1 % of its start
 CHANCE_MARGIN = 0.02
 SMALL_STEP = 0.01  # learning rates up to this rarely kill ReLU units by themselves
 MIN_EPOCHS = 5  # the trend rules need this many epochs
+# Switched-off units can switch back on: they are reported once a fifth of the layer has
+# been off for this many epochs in a row, not for a dip of one epoch.
+OFF_EPOCHS = 5
 OVERFIT_DROP = 0.02  # validation accuracy two points below its best ...
 OVERFIT_LOSS_RISE = 0.10  # ... or validation loss 10 % above its lowest
 # Not converged: at the rate the loss fell over the last tenth of the epochs, as many
@@ -523,6 +526,8 @@ def switched_off(ctx: Context) -> list[Finding]:
             continue
         units = h.units[i + 1]
         since = _since(frac >= WARN_SHARE) or len(h)
+        if len(h) - since + 1 < OFF_EPOCHS:
+            continue
         learned = _learned(ctx)
         severity = "severe" if last >= SEVERE_SHARE and not learned else "warning"
         actions = [_lr(ctx, "lower")] if _large_step(ctx) else []
@@ -548,8 +553,8 @@ def switched_off(ctx: Context) -> list[Finding]:
                 (since, len(h)),
                 {"off fraction": last, "units": units, "since epoch": since},
                 f"{_count(last, units)} {act} units ({last:.0%}) were switched off in the "
-                f"last epoch (input below 0 on every sample), a fifth or more since epoch "
-                f"{since}",
+                f"last epoch (input below 0 on every sample), a fifth of them or more in "
+                f"every epoch since epoch {since}",
                 f"A switched-off {act} unit is not dead: {OFF_SLOPE.get(act, OFF_SLOPE_OTHER)}"
                 ", and it can switch back on." + tail,
                 tuple(actions),
