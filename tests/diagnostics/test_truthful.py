@@ -7,6 +7,7 @@ them (a Lane, one epoch at a time).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -109,6 +110,15 @@ def test_the_command_line_dialect_names_options(hot_leaky):
     assert "lower learning_rate_init (now 0.3)" in console.export_text()
     with pytest.raises(ValueError, match="dialect 'shell' is not one of 'python', 'cli'"):
         report.text(dialect="shell")
+
+
+def test_the_report_as_json_data(hot_leaky):
+    data = hot_leaky.diagnose().as_dict("cli")
+    assert json.loads(json.dumps(data, allow_nan=False)) == data
+    assert [f["code"] for f in data["findings"]] == ["switched_off", "not_converged"]
+    assert data["advice"][0].startswith("lower --learning-rate (now 0.3)")
+    assert data["findings"][1]["evidence"]["--max-iter"] == 30
+    assert not PYTHON_NAMES.search(json.dumps(data))
 
 
 def test_advice_that_agrees_is_merged_not_overruled():

@@ -7,9 +7,12 @@ parameters in the advice, ``'cli'`` the options of ``glassnet train``.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from glassnet.diagnostics._advice import Advice, Dialect, _check_dialect, merge_advice, translate
 
@@ -89,6 +92,28 @@ class Finding:
     def _told(self, dialect: Dialect) -> str:
         return f"{self.summary_text(dialect)}. {self.explanation_text(dialect)}"
 
+    def as_dict(self, dialect: Dialect = "python") -> dict[str, Any]:
+        """Return the finding as JSON-ready data, its words in ``dialect``.
+
+        Returns
+        -------
+        dict
+            ``code``, ``severity``, ``title``, ``layer``, ``epochs``, ``evidence``,
+            ``summary``, ``explanation``, ``advice`` (list of str) and ``message``.
+        """
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "title": self.title,
+            "layer": self.layer,
+            "epochs": list(self.epochs) if self.epochs else None,
+            "evidence": {translate(k, dialect): _plain(v) for k, v in self.evidence.items()},
+            "summary": self.summary_text(dialect),
+            "explanation": self.explanation_text(dialect),
+            "advice": self.advice_text(dialect),
+            "message": self.message(dialect),
+        }
+
     def message(self, dialect: Dialect = "python") -> str:
         """Return the finding as one paragraph of text, in the words of ``dialect``."""
         where = f"{self.layer.capitalize()}: " if self.layer else ""
@@ -154,6 +179,25 @@ class HealthReport:
     def advice_text(self, dialect: Dialect = "python") -> list[str]:
         """Say the merged advice as sentences, e.g. ``lower --learning-rate (now 0.3)``."""
         return [_said(a, dialect) for a in self.advice]
+
+    def as_dict(self, dialect: Dialect = "python") -> dict[str, Any]:
+        """Return the report as JSON-ready data, its words in ``dialect``.
+
+        Returns
+        -------
+        dict
+            ``healthy``, ``n_epochs``, ``diverged_at``, ``headline``, ``findings``
+            (each :meth:`Finding.as_dict`) and ``advice`` (the merged advice, as
+            sentences).
+        """
+        return {
+            "healthy": self.healthy,
+            "n_epochs": self.n_epochs,
+            "diverged_at": self.diverged_at,
+            "headline": self._headline(),
+            "findings": [f.as_dict(dialect) for f in self.findings],
+            "advice": self.advice_text(dialect),
+        }
 
     def codes(self) -> list[str]:
         """Return the codes of the findings, in order."""
@@ -298,6 +342,15 @@ def _said(advice: Advice, dialect: Dialect) -> str:
             + " alone would advise otherwise; the likelier cause comes first"
         )
     return words + (f" [{'; '.join(tags)}]" if tags else "")
+
+
+def _plain(value: Any) -> Any:
+    """Make a number JSON-ready: NumPy scalars as Python's, NaN and infinities as None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _fmt(value: Any) -> str:
