@@ -54,8 +54,9 @@ def test_fit_epochs_example_stops_where_the_readme_says(capsys):
 def test_diagnostics_example_prints_what_the_readme_says(capsys):
     _run(3, "diagnostics")
     out = capsys.readouterr().out
-    assert "Training health: 3 finding(s) in 30 epochs." in out
-    assert "Hidden 2: 100% of its 8 relu units never fired after epoch 2 (dead)." in out
+    assert "Training health: 2 findings in 30 epochs." in out
+    assert "Hidden 2: 8 of its 8 relu units (100%) were dead in the last epoch" in out
+    assert "  - lower learning_rate_init (now 0.3) [for Dead ReLU units (hidden 2)" in out
     assert "[0. 1. 1.]" in out
 
 

@@ -97,7 +97,8 @@ def test_renderings_carry_the_same_findings(moons):
         .diagnose()
     )
     text = str(report)
-    assert "[SEVERE] No learning" in text and "Try: raise learning_rate_init" in text
+    assert "[SEVERE] No learning" in text
+    assert "Try, most likely cause first:\n  - raise learning_rate_init (now 1e-07)" in text
     html = report.to_html()
     assert "No learning" in html and "<li>raise learning_rate_init (now 1e-07)</li>" in html
     console = Console(record=True, width=100)

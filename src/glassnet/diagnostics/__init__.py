@@ -2,10 +2,12 @@
 
 ``diagnose(model)`` turns ``model.history_`` into findings (vanishing or exploding
 gradients, saturated or dead units, ...), each with its evidence, an explanation and
-what to try; :mod:`glassnet.diagnostics.plots` draws the record.
+what to try (:class:`Advice`, said in Python's words or the command line's:
+``report.text(dialect='cli')``); :mod:`glassnet.diagnostics.plots` draws the record.
 """
 
+from glassnet.diagnostics._advice import CLI_OPTIONS, Advice
 from glassnet.diagnostics._findings import Finding, HealthReport, TrainingHealthWarning
 from glassnet.diagnostics._rules import diagnose
 
-__all__ = ["Finding", "HealthReport", "TrainingHealthWarning", "diagnose"]
+__all__ = ["CLI_OPTIONS", "Advice", "Finding", "HealthReport", "TrainingHealthWarning", "diagnose"]
