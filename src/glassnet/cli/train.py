@@ -186,6 +186,7 @@ def train(
     quiet: bool = QuietOption,
 ) -> None:
     """Train a network on a CSV file, evaluate it on held-out rows and save it."""
+    from glassnet.diagnostics import diagnose
     from glassnet.metrics import ConfusionMatrix
     from glassnet.workflow import training
     from glassnet.workflow.model_file import save_model
@@ -236,7 +237,8 @@ def train(
         model.set_params(callbacks=None)  # the progress bar is not part of the model
         predictions = pipeline.predict(X_test)
         cm = ConfusionMatrix(y_test, predictions)
-        health = model.diagnose()
+        # With the training rows, the diagnosis can tell a plateau from a finished fit.
+        health = diagnose(pipeline, X_train, y_train, inputs_scaled=scale != "none")
         out_path = out or Path(data.stem + ".glassnet")
         metadata = training.model_metadata(data, plan, pipeline, cm, command, seconds, train_rows)
         saved = save_model(out_path, pipeline, metadata, sign=sign)
@@ -250,7 +252,7 @@ def train(
                 notes,
                 split or ("file " + str(test) if test else DEFAULT_SPLIT),
             )
-            report_path = _write_report(report, pipeline, X_test, y_test, summary, command)
+            report_path = _write_report(report, pipeline, X_test, y_test, summary, command, health)
     _show(output, model, cm, y_test, predictions, health, saved, report_path, interrupted)
     output.result = {
         "model": str(saved),
@@ -268,6 +270,7 @@ def train(
             {"code": f.code, "severity": f.severity, "layer": f.layer, "summary": f.summary}
             for f in health
         ],
+        "health": health.as_dict("cli"),
         "features": feature_names(pipeline),
     }
     output.emit()
@@ -316,11 +319,17 @@ def _write_report(
     y_test: pd.Series,
     summary: dict[str, Any],
     command: str,
+    health: Any,
 ) -> Path:
     from glassnet.report import training_report, write_html
 
     html = training_report(
-        pipeline, X_test, y_test, data=summary, command=command or "glassnet train"
+        pipeline,
+        X_test,
+        y_test,
+        data=summary,
+        command=command or "glassnet train",
+        health=health,
     )
     return write_html(html, path)
 
@@ -436,7 +445,7 @@ def _show(
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         output.print(_cells(cm))
         output.print(classification_report(y_test, predictions, zero_division=0))
-    output.print(health)
+    output.print(health.rich("cli"))
     output.print(f"Model: {saved}" + (f"\nReport: {report_path}" if report_path else ""))
 
 

@@ -146,6 +146,15 @@ class Lane:
         except TrainingDivergedError as err:
             self.ended, self.diverged = str(err), True
             return False
+        except ValueError:
+            # The weights are still finite but what they compute is not: the step
+            # after this one would diverge. Said so, rather than drawn as NaN.
+            self.ended = (
+                f"training diverged at epoch {self.epoch}: the weights grew so large that "
+                "the network's outputs overflow"
+            )
+            self.diverged = True
+            return False
         except StopIteration:  # pragma: no cover - max_iter is above the cap
             self.ended = "training ended"
             return False

@@ -52,6 +52,7 @@ def training_report(
     data: Mapping[str, Any],
     command: str,
     title: str | None = None,
+    health: Any = None,
 ) -> str:
     """Build the HTML report of a training run, evaluated on held-out rows.
 
@@ -74,6 +75,10 @@ def training_report(
         The exact command that reproduces the run, shown verbatim.
     title : str, optional
         The page title; by default "Training report: <file>".
+    health : HealthReport, optional
+        The diagnosis to show, e.g. ``diagnose(...)`` with the training rows, in the
+        command line's words for a report of ``glassnet train``; by default the MLP's
+        own ``diagnose()``, in Python's words.
 
     Returns
     -------
@@ -118,7 +123,8 @@ def training_report(
     page.add_section("data", "Data", _data_section(data))
     page.add_section("model", "Model", _model_section(model, mlp))
     page.add_section("training", "Training", _training_section(model, mlp, X_test, y_test))
-    page.add_section("diagnostics", "Diagnostics", mlp.diagnose().to_html())
+    diagnosis = mlp.diagnose().to_html() if health is None else health.to_html(dialect="cli")
+    page.add_section("diagnostics", "Diagnostics", diagnosis)
     page.add_section(
         "evaluation",
         "Evaluation on the test rows",
