@@ -4,6 +4,7 @@ import base64
 import html
 import os
 import re
+import shlex
 import warnings
 from pathlib import Path
 
@@ -237,3 +238,21 @@ def test_write_html_failing_at_the_rename_removes_its_temporary_file(tmp_path):
     assert error.value.filename == str(tmp_path / "report.html")
     assert os.listdir(tmp_path) == ["report.html"]
     assert (tmp_path / "report.html").is_dir()
+
+
+def test_the_command_wraps_between_options_and_still_runs():
+    from glassnet.report.html import command_lines
+
+    command = (
+        "glassnet train ../shared/data/titanic_train_500_age_passengerclass.csv --target "
+        "Survived --drop PassengerId Name --split head:400 --hidden 16 8 --seed -1 "
+        "--report 'my report.html' --out titanic.glassnet"
+    )
+    laid_out = command_lines(command)
+    lines = laid_out.split("\n")
+    assert len(lines) > 1 and all(len(line) <= 80 for line in lines)
+    assert all(line.endswith(" \\") for line in lines[:-1])
+    # A shell reads it as the same words, and no option is parted from its values.
+    assert shlex.split(laid_out.replace("\\\n", "")) == shlex.split(command)
+    for option in ("--drop PassengerId Name", "--hidden 16 8", "--seed -1", "'my report.html'"):
+        assert any(option in line for line in lines), option

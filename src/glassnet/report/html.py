@@ -15,6 +15,7 @@ import html
 import io
 import os
 import re
+import shlex
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -315,6 +316,43 @@ def code_html(code: str) -> str:
     str
     """
     return f"<pre><code>{html.escape(code)}</code></pre>"
+
+
+def command_lines(command: str, width: int = 80) -> str:
+    r"""Lay a shell command out on lines that break between options, never inside one.
+
+    Each option stays with its values (``--hidden 16 8``); lines end in ``\`` so
+    that the text still runs when pasted into a shell.
+
+    Parameters
+    ----------
+    command : str
+        One shell command line.
+    width : int, default 80
+        The longest line wanted (a single long option may exceed it).
+
+    Returns
+    -------
+    str
+    """
+    try:
+        words = shlex.split(command)
+    except ValueError:  # unbalanced quotes: not ours to fix, shown as it is
+        return command
+    groups: list[list[str]] = []
+    for word in words:
+        is_option = word.startswith("-") and not word.lstrip("-").replace(".", "").isdigit()
+        if is_option or not groups:
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    lines: list[str] = []
+    for group in (shlex.join(g) for g in groups):
+        if lines and len(lines[-1]) + 1 + len(group) + 2 <= width:
+            lines[-1] += " " + group
+        else:
+            lines.append(group if not lines else "    " + group)
+    return " \\\n".join(lines)
 
 
 def write_html(html_text: str, path: str | os.PathLike[str]) -> Path:

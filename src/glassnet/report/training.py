@@ -23,6 +23,7 @@ from glassnet.nn import MLPClassifier
 from glassnet.report.html import (
     Page,
     code_html,
+    command_lines,
     facts_html,
     figure_html,
     frame_html,
@@ -134,7 +135,7 @@ def training_report(
         "reproduce",
         "Reproduce",
         text_html(f"Run this to train the same model again (glassnet {__version__}):")
-        + code_html(command),
+        + code_html(command_lines(command)),
     )
     return page.render()
 
