@@ -233,3 +233,58 @@ def test_bad_csv_sweep_input_is_explained(tmp_path, args, message):
     result = invoke("sweep", *args, "--data", data, "--target", "side", "--drop", "id")
     assert result.exit_code == 1, result.output
     assert message in " ".join(result.output.split())
+
+
+# the training settings, said where the answer is read
+
+
+def test_search_says_how_each_network_was_trained():
+    result = invoke("search", "moons", "--target", "0.9", *SMALL, "--activation", "relu")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    words = "Each network: relu units, solver adam, learning rate 0.03, minibatches of 32"
+    assert text.count(words) == 2  # above the table, and in the answer
+    found = json.loads(invoke("search", "moons", "--target", "0.9", *SMALL, "--json").output)
+    assert found["training"]["activation"] == "tanh"
+    assert found["training"]["learning_rate_init"] == 0.03
+
+
+def test_the_search_plot_title_names_the_training():
+    X, y = make_moons(200, noise=0.1, random_state=0)
+    result = smallest_network(X, y, target=0.9, seeds=2, max_units=2, max_layers=1)
+    ax = result.plot()
+    assert "tanh units, adam, learning rate 0.03, at most 1000 epochs" in ax.get_title()
+
+
+def test_the_sweep_heatmap_draws_the_test_share_when_it_varies(tmp_path):
+    from glassnet.cli.search import _heatmap_axes
+
+    assert _heatmap_axes({"n_samples": [200], "noise": [0.1], "test_size": [0.2, 0.3]}) == (
+        "test_size",
+        None,
+    )
+    assert _heatmap_axes({"n_samples": [200], "noise": [0.1, 0.2], "test_size": [0.2, 0.3]}) == (
+        "noise",
+        {"test_size": 0.2},
+    )
+    result = invoke(
+        "sweep",
+        "moons",
+        "--samples",
+        "100",
+        "--test-size",
+        "0.2",
+        "0.3",
+        "--seeds",
+        "1",
+        "--max-units",
+        "2",
+        "--max-layers",
+        "1",
+        "--json",
+        "--plot",
+        tmp_path / "s.png",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["training"]["solver"] == "adam"
+    assert (tmp_path / "s.png").read_bytes().startswith(PNG)

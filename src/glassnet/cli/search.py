@@ -110,6 +110,7 @@ def search(
         )
         output.print(f"[bold]{described}[/bold]: {len(y)} rows, {X.shape[1]} features")
         params = _mlp_params(activation, solver, max_iter)
+        output.print(f"Each network: {_training_words(params)}.")
         with _fit_progress(output.console, output.talking, "networks fitted") as advance:
             result = smallest_network(
                 X,
@@ -237,6 +238,8 @@ def sweep_command(
             f"[bold]{described}[/bold]: {n_cells} cells, accuracy {goal:g} on "
             f"{math.ceil((success_rate or 0.8) * seeds - 1e-9)} of {seeds} seeds"
         )
+        training = _mlp_params(activation, solver, max_iter)
+        output.print(f"Each network: {_training_words(training)}.")
         with _cell_progress(output.console, output.talking, n_cells) as advance:
             result = sweep(
                 source,
@@ -255,13 +258,11 @@ def sweep_command(
             )
         plotted = None
         if plot is not None:
-            if data is None:  # noise by samples, one test size
-                rows, where = "noise", None
-                if len(grid["test_size"]) > 1:
-                    where = {"test_size": grid["test_size"][0]}
-            else:  # a file has no noise: test size by rows taken
-                rows, where = "test_size", None
-            plotted = _save(lambda: result.heatmap(value, rows=rows, where=where).figure, plot)
+            rows, where = _heatmap_axes(grid)
+            words = _training_words(training, short=True)
+            plotted = _save(
+                lambda: _titled(result.heatmap(value, rows=rows, where=where), words), plot
+            )
     output.print(_sweep_table(result))
     if result.n_skipped:
         output.print(
@@ -277,6 +278,7 @@ def sweep_command(
         "column": None if data is None else target,
         "target": goal,
         "seeds": seeds,
+        "training": _training(training),
         "cells": _records(result.table),
         "n_run": result.n_run,
         "n_skipped": result.n_skipped,
@@ -376,6 +378,37 @@ def _score(target: str | None, score: float | None) -> float:
 
 def _mlp_params(activation: str | None, solver: str | None, max_iter: int | None) -> dict:
     return _given(activation=activation, solver=solver, max_iter=max_iter)
+
+
+def _training(params: dict[str, Any]) -> dict[str, Any]:
+    """How the search trains each network: its defaults with the options given."""
+    from glassnet.experiments._search import DEFAULT_MLP_PARAMS
+
+    return {**DEFAULT_MLP_PARAMS, **params}
+
+
+def _training_words(params: dict[str, Any], short: bool = False) -> str:
+    from glassnet.experiments._result import training_words
+
+    return training_words(_training(params), short=short)
+
+
+def _heatmap_axes(grid: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    """Rows of the heatmap: the setting besides the sample count that varies.
+
+    Noise first, then the test share; a setting that varies but is not drawn is
+    fixed at its first value (one slice), and the columns are always the samples.
+    """
+    varied = [name for name in ("noise", "test_size") if len(grid.get(name) or []) > 1]
+    rows = varied[0] if varied else ("noise" if "noise" in grid else "test_size")
+    where = {name: grid[name][0] for name in varied[1:]}
+    return rows, where or None
+
+
+def _titled(ax: Any, words: str) -> Any:
+    """Add how the networks were trained to a plot's title; return its figure."""
+    ax.set_title(f"{ax.get_title()}\n{words}")
+    return ax.figure
 
 
 def _given(**options: Any) -> dict[str, Any]:
@@ -500,6 +533,7 @@ def _search_json(result: SmallestNetwork, described: str, plotted: Path | None) 
         "success_rate": result.success_rate,
         "target": result.target,
         "metric": result.metric,
+        "training": result.training,
         "answer": str(result),
         "summary": _records(result.summary),
         "plot": None if plotted is None else str(plotted),

@@ -74,6 +74,45 @@ def _percent(share: float) -> str:
     return f"{100 * share:.0f} %"
 
 
+def training_words(training: dict[str, Any], short: bool = False) -> str:
+    """Say how the networks were trained: 'tanh units, adam, learning rate 0.03, ...'.
+
+    Parameters
+    ----------
+    training : dict
+        MLP parameters: activation, solver, learning_rate_init, batch_size,
+        n_iter_no_change, max_iter (any may be missing).
+    short : bool, default False
+        A few words, for a plot's title.
+
+    Returns
+    -------
+    str
+    """
+    activation = training.get("activation", "relu")
+    if not isinstance(activation, str):
+        activation = "/".join(map(str, activation))
+    solver = training.get("solver", "adam")
+    rate = training.get("learning_rate_init")
+    epochs = training.get("max_iter")
+    if short:
+        parts = [f"{activation} units", solver]
+        parts += [f"learning rate {rate:g}"] if rate is not None and solver != "lbfgs" else []
+        parts += [f"at most {epochs} epochs"] if epochs is not None else []
+        return ", ".join(parts)
+    parts = [f"{activation} units", f"solver {solver}"]
+    if solver != "lbfgs":
+        if rate is not None:
+            parts.append(f"learning rate {rate:g}")
+        if training.get("batch_size") is not None:
+            parts.append(f"minibatches of {training['batch_size']}")
+    if epochs is not None:
+        patience = training.get("n_iter_no_change")
+        stop = f", stopping after {patience} without improvement" if patience else ""
+        parts.append(f"at most {epochs} epochs{stop}")
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True, eq=False)
 class SmallestNetwork:
     """The result of :func:`glassnet.experiments.smallest_network`.
@@ -110,6 +149,10 @@ class SmallestNetwork:
         (score reached the target) and n_iter (iterations trained).
     summary : pandas.DataFrame
         One row per architecture: see :func:`summarize`.
+    training : dict
+        How every network was trained: ``activation``, ``solver``,
+        ``learning_rate_init``, ``batch_size``, ``n_iter_no_change``, ``max_iter``
+        (the search's defaults, with what the caller changed).
     """
 
     solved: bool
@@ -125,6 +168,7 @@ class SmallestNetwork:
     max_iter: int
     scores: pd.DataFrame = field(repr=False)
     summary: pd.DataFrame = field(repr=False)
+    training: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_scores(
@@ -138,7 +182,7 @@ class SmallestNetwork:
             The (architecture, seed) table and its per-architecture summary.
         **settings
             The search's target, metric, required_success_rate, n_seeds,
-            max_layers, max_units and max_iter.
+            max_layers, max_units, max_iter and training.
 
         Returns
         -------
@@ -180,6 +224,8 @@ class SmallestNetwork:
             ]
         else:
             lines = [self._unsolved_headline(goal), self._suggestion()]
+        if self.training:
+            lines.append(f"Each network: {training_words(self.training)}.")
         lines += ["", "By depth:", *self._depth_lines(), "", self._search_line()]
         return "\n".join(lines)
 
@@ -229,7 +275,8 @@ class SmallestNetwork:
             xlabel="units per hidden layer",
             ylabel=f"share of seeds reaching {self.metric} {self.target:g}",
             ylim=(-0.05, 1.05),
-            title="Smallest network: success rate by width and depth",
+            title="Smallest network: success rate by width and depth"
+            + (f"\n{training_words(self.training, short=True)}" if self.training else ""),
         )
         ax.legend()
         return ax

@@ -257,6 +257,7 @@ def smallest_network(
         max_layers=max_layers,
         max_units=max_units,
         max_iter=template.max_iter,
+        training={name: template.get_params()[name] for name in DEFAULT_MLP_PARAMS},
     )
 
 

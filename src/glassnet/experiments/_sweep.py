@@ -747,6 +747,7 @@ class SweepResult:
         """
         import matplotlib.pyplot as plt
         from matplotlib.patches import Rectangle
+        from matplotlib.ticker import MaxNLocator
 
         if rows is None:  # moons and circles vary noise; a data set of yours cannot
             rows = "noise" if "noise" in self.settings else "test_size"
@@ -765,7 +766,9 @@ class SweepResult:
         ax.set_xticks(range(grid.shape[1]), labels=[_tick(v) for v in values.columns])
         ax.set_yticks(range(grid.shape[0]), labels=[_tick(v) for v in values.index])
         label = _DESCRIBED[value][0]
-        ax.figure.colorbar(image, ax=ax, label=label)
+        bar = ax.figure.colorbar(image, ax=ax, label=label)
+        if value in _COUNTS:  # 3 or 4 units, never 3.25
+            bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set(xlabel=columns, ylabel=rows, title=f"{label}\n(hatched: no network solved)")
         return ax
 
@@ -818,6 +821,10 @@ def _texts(table: pd.DataFrame, value: str) -> list[str]:
         else:
             texts.append(number.format(cell))
     return texts
+
+
+# Results that are counts: their colour bar is ticked at whole numbers.
+_COUNTS = ("units", "layers", "n_parameters", "n_fits")
 
 
 def _tick(value: Any) -> str:
