@@ -31,19 +31,16 @@ def activations(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from glassnet._files import write_atomically
     from glassnet.diagnostics.plots import plot_activation_gallery
 
     output = Output(json_mode, quiet)
     with user_errors(output):
         figure = plot_activation_gallery(names or None)
         try:
-            # Write next to the target, then rename: never a half-written picture.
-            partial = out.with_name(out.name + ".partial")
-            figure.savefig(partial, format="png", dpi=90)
-            partial.replace(out)
+            write_atomically(out, lambda file: figure.savefig(file, format="png", dpi=90))
         finally:
             plt.close(figure)
-            partial.unlink(missing_ok=True)
     drawn = names or [ax.get_title() for ax in figure.axes]
     output.result = {"picture": str(out), "activations": drawn}
     output.print(f"Wrote {out}: {', '.join(drawn)}, each with its derivative (dashed).")

@@ -7,7 +7,6 @@ The model and the file are read and checked by `glassnet.workflow.model_data`.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -115,12 +114,9 @@ def _id_values(frame: pd.DataFrame, id_column: str | None, name: str, data: Path
 
 def _write_csv_atomically(table: pd.DataFrame, out: Path) -> None:
     """Write beside the target, then rename: never a half-written predictions file."""
-    partial = out.with_name(out.name + ".partial")
-    try:
-        table.to_csv(partial, index=False)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    from glassnet._files import write_atomically
+
+    write_atomically(out, lambda file: table.to_csv(file, index=False))
 
 
 def _counts_table(counts: dict[str, int], rows: int, name: str) -> Table:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_circles, make_moons
 
+from glassnet._files import write_atomically
 from glassnet.experiments._result import SmallestNetwork
 from glassnet.experiments._runner import run_tasks
 from glassnet.experiments._search import smallest_network
@@ -494,7 +495,7 @@ class _CsvStream:
         """Write one finished cell as one whole line, and make sure it is on disk."""
         if self._handle is None:
             if self._new:
-                _write_atomically(self.sidecar, json.dumps(self._signed(), indent=2) + "\n")
+                write_atomically(self.sidecar, json.dumps(self._signed(), indent=2) + "\n")
             self._handle = open(self.path, "ab", buffering=0)
             if self._new:
                 self._write_line(self.columns)
@@ -607,18 +608,15 @@ class _ParquetStream(_CsvStream):
     def append(self, cell: Mapping[str, Any], row: Mapping[str, Any]) -> None:
         """Add one finished cell and replace the file with all the rows so far."""
         if self._new:
-            _write_atomically(self.sidecar, json.dumps(self._signed(), indent=2) + "\n")
+            write_atomically(self.sidecar, json.dumps(self._signed(), indent=2) + "\n")
             self._new = False
         settings = {
             name: value if isinstance(value, numbers.Number) else str(value)
             for name, value in cell.items()
         }
         self._rows.append({**settings, **{name: row[name] for name in RESULTS}})
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        pd.DataFrame(self._rows, columns=self.columns).to_parquet(temporary, index=False)
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.path)
+        table = pd.DataFrame(self._rows, columns=self.columns)
+        write_atomically(self.path, lambda file: table.to_parquet(file, index=False))
 
     def close(self) -> None:
         """Nothing stays open between cells."""
@@ -639,12 +637,6 @@ def _flat(description: dict[str, Any]) -> dict[str, Any]:
     flat = {name: value for name, value in description.items() if name != "sweep"}
     search_params = flat.pop("search_params", {})
     return {**flat, **search_params}
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 # ------------------------------------------------------------------ the result

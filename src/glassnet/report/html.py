@@ -10,18 +10,18 @@ all text escaped. :func:`write_html` writes the page atomically.
 from __future__ import annotations
 
 import base64
-import contextlib
 import html
 import io
 import os
 import re
 import shlex
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
+
+from glassnet._files import write_atomically
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -380,32 +380,5 @@ def write_html(html_text: str, path: str | os.PathLike[str]) -> Path:
         If the directory does not exist or is not writable, or the disk is full; its
         ``filename`` is ``path`` (not the temporary file's name).
     """
-    path = Path(path)
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        _raise_naming(path, error)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(html_text.encode("utf-8"))
-            file.flush()
-            os.fsync(file.fileno())
-        # mkstemp makes the file private (0600); a report is for sharing, so give it
-        # the mode of the file it replaces, or the usual rw-r--r--.
-        mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException as error:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            _raise_naming(path, error)
-        raise
-    return path
-
-
-def _raise_naming(path: Path, error: OSError) -> NoReturn:
-    """Raise the same error (same errno, hence the same subclass) naming ``path``."""
-    if error.errno is None:
-        raise error
-    raise OSError(error.errno, error.strerror, str(path)) from error
+    # A report is for sharing: a new one gets the usual permissions (umask's).
+    return write_atomically(path, html_text)
