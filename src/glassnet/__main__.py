@@ -1,5 +1,5 @@
 """``python -m glassnet``: the same as the ``glassnet`` command."""
 
-from glassnet.cli import app
+from glassnet._console import main
 
-app(prog_name="glassnet")
+main()

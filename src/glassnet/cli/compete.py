@@ -33,6 +33,17 @@ app = typer.Typer(
     help="A leaderboard server for class prediction competitions.", no_args_is_help=True
 )
 
+
+@app.callback()
+def _needs_the_extra() -> None:
+    """Check, before any command runs, that the compete extra is installed."""
+    from glassnet._extras import MissingExtraError, need
+
+    try:
+        need("compete")
+    except MissingExtraError as err:
+        Output().fail(str(err))
+
 DatabaseOption = typer.Option(
     "--database",
     help="Database URL (sqlite:///FILE or postgresql://USER@HOST/DB). Default: env "

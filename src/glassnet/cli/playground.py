@@ -44,6 +44,13 @@ def playground(
     decision boundary, every unit's output and health, and the diagnosis. Stop it
     with Ctrl+C.
     """
+    from glassnet._extras import MissingExtraError, need
+
+    try:
+        need("playground")
+    except MissingExtraError as err:
+        typer.echo(f"Error: {err}", err=True)
+        raise typer.Exit(1) from None
     import uvicorn
 
     from glassnet.playground.app import create_app

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from glassnet._extras import need
 from glassnet.nn._activations import apply, derivative, get_activation
 from glassnet.nn._history import TrainingHistory
 
@@ -51,6 +52,7 @@ def _history(model_or_history: Any) -> TrainingHistory:
 
 
 def _axes_or_new(ax: Axes | None) -> Axes:
+    need("plot")
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -224,6 +226,7 @@ def plot_activation_histograms(
     ValueError
         If the model was not fitted with ``record='full'``, or an epoch is out of range.
     """
+    need("plot")
     import matplotlib.pyplot as plt
 
     history = _history(model_or_history)
@@ -289,6 +292,7 @@ def plot_decision_boundary(
     ValueError
         If ``X`` does not have exactly two columns.
     """
+    need("plot")
     from matplotlib.colors import ListedColormap
 
     check_is_fitted(model)
@@ -315,6 +319,7 @@ def plot_decision_boundary(
     ax = _axes_or_new(ax)
     classes = model.classes_
     if len(classes) == 2:
+        need("plot")
         import matplotlib.pyplot as plt
 
         cmap = plt.get_cmap("coolwarm")
@@ -362,6 +367,7 @@ def plot_activation_gallery(
     ValueError
         If a name is not a known activation (the message lists the valid ones).
     """
+    need("plot")
     import matplotlib.pyplot as plt
 
     names = list(GALLERY_NAMES if names is None else names)
@@ -409,6 +415,7 @@ def plot_training(model: Any, X: Any = None, y: Any = None) -> Figure:
     -------
     matplotlib.figure.Figure
     """
+    need("plot")
     import matplotlib.pyplot as plt
 
     history = _history(model)

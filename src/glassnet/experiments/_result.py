@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from glassnet._extras import need
+
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
@@ -243,6 +245,7 @@ class SmallestNetwork:
             One line per depth over the widths the search tried, a dashed line
             at the required success rate, and a star on the answer.
         """
+        need("plot")
         import matplotlib.pyplot as plt
         from matplotlib.ticker import ScalarFormatter
 

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from joblib import Parallel, delayed
 
+from glassnet._extras import need
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 Run = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[tuple[Any, Any]]]
@@ -165,6 +167,7 @@ def _run_on_dask(
 @contextlib.contextmanager
 def _dask_client(scheduler: Any, timeout: float) -> Iterator[Any]:
     """Yield a connected Client: the one given, or one to the address, closed after."""
+    need("dask")
     from distributed import Client
 
     if isinstance(scheduler, Client):

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_circles, make_moons
 
+from glassnet._extras import need
 from glassnet._files import write_atomically
 from glassnet.experiments._result import SmallestNetwork
 from glassnet.experiments._runner import run_tasks
@@ -737,6 +738,7 @@ class SweepResult:
             When a name is not a result or a setting, or another setting varies
             and ``where`` does not fix it.
         """
+        need("plot")
         import matplotlib.pyplot as plt
         from matplotlib.patches import Rectangle
         from matplotlib.ticker import MaxNLocator

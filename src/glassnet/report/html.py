@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from glassnet._extras import need
 from glassnet._files import write_atomically
 
 if TYPE_CHECKING:
@@ -195,6 +196,7 @@ def figure_html(fig: Figure | Axes, alt: str, caption: str = "", dpi: int = 100)
     ValueError
         If ``alt`` is empty.
     """
+    need("plot")
     from matplotlib.figure import Figure
 
     if not alt.strip():

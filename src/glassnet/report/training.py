@@ -19,6 +19,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from glassnet import __version__
+from glassnet._extras import need
 from glassnet.nn import MLPClassifier
 from glassnet.report.html import (
     Page,
@@ -160,6 +161,7 @@ def _describe(model: Any) -> str:
 
 def _new_axes(figsize: tuple[float, float] = (6.4, 4.2)) -> Axes:
     """Axes on a figure that pyplot does not manage (so nothing global to clean up)."""
+    need("plot")
     from matplotlib.figure import Figure
 
     return Figure(figsize=figsize, layout="constrained").subplots()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from glassnet._extras import need
 from glassnet.metrics._confusion import ConfusionMatrix
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ class ConfusionMatrixDisplay:
         ConfusionMatrixDisplay
             ``self``, with ``figure_``, ``ax_``, ``im_`` and ``text_`` set.
         """
+        need("plot")
         import matplotlib.pyplot as plt
 
         cm = self.confusion_matrix

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from glassnet._extras import need
 from glassnet.metrics._curves import precision_recall_curve, roc_curve
 from glassnet.metrics._scores import _classes, _resolve_positive_label, _same_label
 from glassnet.metrics._thresholds import ThresholdChoice, threshold_table
@@ -148,6 +149,7 @@ def _estimator_scores(
 def _new_axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
+    need("plot")
     import matplotlib.pyplot as plt  # here, not at import time
 
     _, ax = plt.subplots()
