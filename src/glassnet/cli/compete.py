@@ -44,6 +44,7 @@ def _needs_the_extra() -> None:
     except MissingExtraError as err:
         Output().fail(str(err))
 
+
 DatabaseOption = typer.Option(
     "--database",
     help="Database URL (sqlite:///FILE or postgresql://USER@HOST/DB). Default: env "
