@@ -133,7 +133,8 @@ def _rows(text: str, spec: FileSpec) -> list[list[str]]:
     # newline="": the csv module's own line ends, CR alone too (Excel's "CSV (Macintosh)").
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        # A row of blank cells only is skipped (join: one call per row, not per cell).
+        rows = [row for row in reader if "".join(row).strip()]
     except csv.Error as err:
         raise SubmissionError(_csv_error_message(err, reader.line_num, spec)) from None
     if not rows:
@@ -155,7 +156,7 @@ def _rows(text: str, spec: FileSpec) -> list[list[str]]:
             f"The file has a header but no predictions; add one line per test row "
             f"({len(spec.ids)} rows)."
         )
-    return [[cell.strip() for cell in row] for row in rows[1:]]
+    return [[first.strip(), second.strip()] for first, second in rows[1:]]
 
 
 def _csv_error_message(err: csv.Error, line: int, spec: FileSpec) -> str:
@@ -212,7 +213,9 @@ def _check_ids(ids: list[str], spec: FileSpec) -> dict[str, int]:
 
 
 def _labels(values: list[str], lines: list[int], spec: FileSpec) -> np.ndarray:
-    labels = np.array([normalise_label(v) for v in values], dtype=object)
+    # A few distinct texts ("0", "1", "1.0") over many rows: each normalised once.
+    normalised = {v: normalise_label(v) for v in set(values)}
+    labels = np.array([normalised[v] for v in values], dtype=object)
     classes = set(spec.classes)
     bad = [n for n, label in enumerate(labels) if label not in classes]
     if not bad:

@@ -31,7 +31,6 @@ A file that passes them all still holds a model someone made, which may predict 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import io
@@ -39,7 +38,6 @@ import json
 import math
 import os
 import re
-import secrets
 import stat
 import zipfile
 from pathlib import Path
@@ -56,6 +54,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 import glassnet
 from glassnet.nn import MLPClassifier
+from glassnet.workflow.atomic import write_atomically
 
 FORMAT = "glassnet-model"
 """The format marker stored in ``glassnet.json``."""
@@ -334,22 +333,9 @@ def _header(metadata: dict) -> str:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
-    # A hidden name beside the target: same file system, so os.replace is atomic.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        # O_EXCL: never follow or reuse a file someone else put there; 0o666 lets the
-        # umask decide the permissions, as for any file the user creates.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())  # on disk before the rename makes it visible
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        # 0o666 lets the umask decide the permissions, as for any file the user creates.
+        write_atomically(path, data, 0o666)
     except OSError as err:
         reason = err.strerror or str(err)
         raise ModelFileError(
