@@ -241,3 +241,30 @@ def test_a_note_too_long_is_refused_and_counted(live_server, length):
     assert answer.json()["detail"] == (
         f"A note has at most 500 characters; received {length}. Shorten it."
     )
+
+
+def test_student_files_can_be_offered_for_a_competition_made_before(generated_files, tmp_path):
+    from glassnet.compete import crud
+    from glassnet.compete.db import session_scope
+
+    from .test_cli import init_args
+
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    assert run(*init_args(generated_files, tmp_path, out_dir=tmp_path / "s")).exit_code == 0
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Drop the Name column.\n")
+    odd = tmp_path / 'say "hi".csv'
+    odd.write_text("x\n")
+    refused = run("student-files", odd, "--database", database)
+    assert refused.exit_code == 1 and "letters, digits" in refused.output
+    done = run("student-files", notes, tmp_path / "s" / "test.csv", "--database", database)
+    assert done.exit_code == 0, done.output
+    engine = make_engine(database)
+    try:
+        with session_scope(engine) as session:
+            found = crud.find_competition(session, None)
+            names = [name for name, _ in crud.student_file_names(session, found)]
+            assert crud.student_file(session, found, "notes.txt") == notes.read_bytes()
+    finally:
+        engine.dispose()
+    assert names == ["train.csv", "test.csv", "sample_submission.csv", "notes.txt"]

@@ -237,6 +237,25 @@ def add_teams(
     output.emit()
 
 
+@app.command("student-files")
+def student_files(
+    files: Annotated[list[Path], typer.Argument(help="The files to offer, e.g. students/*.csv.")],
+    competition: Annotated[str | None, CompetitionOption] = None,
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Offer files on the competition's pages (init offers train, test and sample itself)."""
+    from glassnet.compete.teams import store_student_files
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, LookupError), _competition(database, competition) as (session, found):
+        names = store_student_files(session, found, files)
+    output.result = {"competition": found.name, "files": names}
+    output.print(f"{found.name!r} offers {', '.join(names)} on its pages.")
+    output.emit()
+
+
 @app.command("reset-token")
 def reset_token(
     team: Annotated[str, typer.Argument(help="The team's name, as on the board.")],

@@ -7,6 +7,7 @@ teams' secrets.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -61,6 +62,41 @@ def add_roster_file(
     rows = [(team.name, team.members, team.email, token) for team, token in added]
     write_atomically(tokens_out, csv_text(TOKEN_COLUMNS, rows).encode("utf-8"), mode=0o600)
     return teams
+
+
+# Files a class downloads are a few megabytes; the database keeps them whole.
+MAX_STUDENT_FILE_BYTES = 100_000_000
+
+
+def store_student_files(session: Session, competition: Competition, files: list[Path]) -> list[str]:
+    """Offer files on the competition's pages under their names, replacing same-named ones.
+
+    Raises
+    ------
+    ValueError
+        For a path that is not a file, a file over 100 MB, or two files of one name.
+    """
+    names = [path.name for path in files]
+    if len(set(names)) != len(names):
+        raise ValueError(f"Two files are named alike ({', '.join(names)}); give each its own name.")
+    contents = {}
+    for path in files:
+        # The name goes into a URL and a Content-Disposition header as it is.
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", path.name):
+            raise ValueError(
+                f"{path.name!r}: a file offered for download is named with letters, digits, "
+                "'.', '_' and '-' only (at most 100); rename it."
+            )
+        if not path.is_file():
+            raise ValueError(f"{path} is not a file; give the files students should download.")
+        if path.stat().st_size > MAX_STUDENT_FILE_BYTES:
+            raise ValueError(
+                f"{path} has {path.stat().st_size:,} bytes, more than {MAX_STUDENT_FILE_BYTES:,}; "
+                "share a file that large another way."
+            )
+        contents[path.name] = path.read_bytes()
+    crud.store_student_files(session, competition, contents)
+    return names
 
 
 def write_grades(session: Session, competition: Competition, out: Path) -> int:
