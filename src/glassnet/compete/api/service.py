@@ -7,6 +7,7 @@ only when the competition is revealed.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 
 from fastapi import HTTPException, Request, Response
 from sqlalchemy import select
@@ -116,9 +117,10 @@ def student_file_response(session: Session, competition: Competition, filename: 
             f"{competition.name!r} has no file named {filename[:100]!r}; its files are listed "
             f"at /api/competitions/{competition.name}.",
         )
+    kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     return Response(
         content,
-        media_type="text/csv",
+        media_type="text/csv" if filename.endswith(".csv") else kind,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
