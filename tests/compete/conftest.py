@@ -15,15 +15,15 @@ live_server
     ``.client(token=None)`` (an httpx.Client with the Bearer header).
 live_server_factory
     ``live_server_factory(rows=1000, teams=50, daily_limit=10, metric="roc_auc",
-    scoring="ladder", deadline=..., titanic=True, env={...}, fresh=True)`` for other
-    settings.
+    scoring="ladder", deadline=..., titanic=True, env={...}, fresh=True,
+    serve_args=["--workers", "2"])`` for other settings.
 
 Starting a server costs seconds (a Python process importing glassnet and its web
 stack), so one server per back end serves the whole session, and each test gets a
 competition of its own in it (its own teams, counters and submissions): nothing one
 test does shows in another's. A test gets a server process of its own, on a database
-of its own, with ``fresh=True``, with ``env``, or with ``start=False``: it may then
-``.stop()``, ``.kill()`` (SIGKILL), ``.restart()`` and ``.start()`` it, and its
+of its own, with ``fresh=True``, with ``env`` or ``serve_args``, or with ``start=False``:
+it may then ``.stop()``, ``.kill()`` (SIGKILL), ``.restart()`` and ``.start()`` it, and its
 competition has the plain name ("demo", or "titanic") and is the only one.
 """
 
@@ -119,6 +119,7 @@ class LiveServer:
     solution: pd.DataFrame
     log: Path
     env: dict[str, str] = field(default_factory=dict)
+    serve_args: list[str] = field(default_factory=list)  # e.g. ["--workers", "2"]
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     shared: bool = False  # the session's server: other tests' competitions live in it
@@ -138,7 +139,7 @@ class LiveServer:
                 "use live_server_factory(fresh=True) for a server of the test's own."
             )
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 90.0) -> None:
         self._own("Starting")
         command = [
             sys.executable,
@@ -150,6 +151,7 @@ class LiveServer:
             self.database_url,
             "--port",
             str(self.port),
+            *self.serve_args,
         ]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -330,10 +332,11 @@ def live_server_factory(backend, new_database_url, shared_servers, tmp_path):
         env: dict[str, str] | None = None,
         start: bool = True,
         fresh: bool = False,
+        serve_args: list[str] | None = None,
         **options,
     ) -> LiveServer:
         folder = tmp_path / f"server{len(servers)}"
-        own = fresh or bool(env) or not start
+        own = fresh or bool(env) or bool(serve_args) or not start
         host = None
         if own:
             url = new_database_url()
@@ -364,6 +367,7 @@ def live_server_factory(backend, new_database_url, shared_servers, tmp_path):
             solution,
             log=folder / "server.log",
             env=env or {},
+            serve_args=serve_args or [],
         )
         if host is not None:
             server.port, server.process, server.shared = host.port, host.process, True

@@ -9,6 +9,8 @@ README (``docs/images/compete_leaderboard.png``).
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -216,3 +218,54 @@ def test_leaderboard_with_teams_and_baselines_renders(
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, Path(SCREENSHOTS) / shot.name)
+
+
+def test_a_term_from_roster_to_grades_in_the_pages(live_server, browser, tmp_path):
+    """The instructor adds a roster and downloads grades; a student downloads, submits, reads."""
+    name = live_server.competition
+    teacher = browser.new_page()
+    teacher.goto(f"{live_server.url}/c/{name}/instructor")
+    teacher.fill("#instructor-form input[name=token]", live_server.instructor_token)
+    teacher.click("#instructor-form button")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("team,members,email\nLovelace,Ada;Bo,ada@example.org\nBabbage,Cy,\n")
+    teacher.set_input_files("#roster-form input[name=file]", str(roster))
+    teacher.click("#roster-button")
+    tokens = teacher.locator("#new-tokens tbody tr")
+    tokens.first.wait_for()
+    given = {
+        tokens.nth(k).get_attribute("data-team"): tokens.nth(k).locator("code").inner_text()
+        for k in range(tokens.count())
+    }
+    assert set(given) == {"Lovelace", "Babbage"}
+    assert teacher.locator('#grades tr[data-team="Lovelace"]').count() == 1
+
+    student = browser.new_page()
+    student.goto(f"{live_server.url}/c/{name}")
+    with student.expect_download() as download:
+        student.click('#files a:text("test.csv")')
+    assert download.value.path().read_bytes() == live_server.files["test"].read_bytes()
+    student.click("nav >> text=Submit")
+    student.fill("#submit-form input[name=token]", given["Lovelace"])
+    student.fill("#submit-form input[name=note]", "two hidden layers, <b>Age</b> filled")
+    upload = predictions_file(tmp_path, live_server.solution, wrong=0.15)
+    student.set_input_files("#submit-form input[name=file]", str(upload))
+    student.click("#submit-button")
+    student.locator("#result.ok").wait_for()
+    student.click("nav >> text=Team")
+    student.fill("#team-form input[name=token]", given["Lovelace"])
+    student.click("#team-form button")
+    assert student.locator("td.note").first.inner_text() == "two hidden layers, <b>Age</b> filled"
+    assert student.locator("#score-chart circle").count() == 1
+
+    teacher.click("#reveal")
+    teacher.locator("#result.ok").wait_for()
+    with teacher.expect_download() as download:
+        teacher.click("#grades-csv")
+    grades = download.value.path().read_text()
+    rows = {row["team"]: row for row in csv.DictReader(io.StringIO(grades))}
+    assert grades.startswith("team,members,email,best_public,public_rank,final_private")
+    assert rows["Lovelace"]["members"] == "Ada, Bo" and rows["Lovelace"]["public_rank"] == "1"
+    assert rows["Lovelace"]["final_private"] != ""  # after the reveal
+    student.goto(f"{live_server.url}/c/{name}")
+    assert student.locator('#shake-up-chart g.move[data-team="Lovelace"]').count() == 1

@@ -52,6 +52,8 @@ def private_patterns(server, shown: set[str]) -> list[str]:
 def calls(route_path: str, method: str, token: str | None, good: bytes, submission_id: int):
     """The requests a walker makes to one route with one token."""
     path = route_path.replace("{name}", "demo").replace("{submission_id}", str(submission_id))
+    # gamma: not the team whose token the walk uses (an instructor's walk gives it a new one).
+    path = path.replace("{team}", "gamma").replace("{filename}", "test.csv")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if method == "GET":
         yield path, {"headers": headers}
@@ -122,7 +124,7 @@ def test_no_route_reveals_hidden_labels_or_private_scores(live_server_factory):
     tokens = [None, team, instructor]
     # The instructor's reveal is the one call the walk must not make before the end.
     answers = walk(live_server, tokens, good, first["id"], skip={(REVEAL, instructor)})
-    assert len({(m, p) for m, p, *_ in answers}) == 18  # every route was reached
+    assert len({(m, p) for m, p, *_ in answers}) == 28  # every route was reached
     assert all(status < 500 for _, _, status, _ in answers)
     assert not leaks(answers, label_patterns(live_server))
     secret = private_patterns(live_server, public_strings(answers))

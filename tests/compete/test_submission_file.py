@@ -177,3 +177,21 @@ def test_any_file_is_read_or_refused_with_a_message(content, spec):
         assert 400 <= err.status < 500 and str(err)
     else:
         assert len(predictions) == len(IDS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('0123456789aZ ,\t\r\n"\x0b\x0c\x1c\x1f\x85é')), max_size=80
+    )
+)
+def test_the_fast_reading_of_plain_files_is_the_csv_modules(text):
+    import csv
+    import io
+
+    from glassnet.compete.submission_file import _plain, plain_rows
+
+    if not _plain(text):
+        return  # quotes, other line ends or non-ASCII: the csv module reads those
+    reference = [row for row in csv.reader(io.StringIO(text, newline="")) if "".join(row).strip()]
+    assert plain_rows(text) == reference

@@ -121,6 +121,12 @@ def init(
     deadline: Annotated[
         str | None, typer.Option(help="2026-12-01T18:00 (UTC unless a zone is given).")
     ] = None,
+    late_until: Annotated[
+        str | None,
+        typer.Option(
+            help="Take late work after --deadline until then: scored, shown apart, never ranked."
+        ),
+    ] = None,
     scoring: Annotated[str, typer.Option(help="exact, or ladder (Blum & Hardt 2015).")] = "exact",
     precision: Annotated[int, typer.Option(help="Decimals of the scores shown.")] = 5,
     baseline: Annotated[
@@ -154,6 +160,7 @@ def init(
             invalid_daily_limit=invalid_limit,
             final_selections=final_selections,
             deadline=parse_deadline(deadline),
+            late_until=parse_deadline(late_until, "--late-until"),
             scoring=scoring,
             precision=precision,
             seed=seed,
@@ -207,6 +214,125 @@ def add_team(
     output.emit()
 
 
+@app.command("add-teams")
+def add_teams(
+    roster: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV of team, members (separated by ';') and optionally email, one team a row."
+        ),
+    ],
+    tokens_out: Annotated[
+        Path,
+        typer.Option(help="Where the tokens go (a new file, readable by you only), to hand out."),
+    ],
+    competition: Annotated[str | None, CompetitionOption] = None,
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Add every team of a roster (all or none) and write their tokens to a 0600 file."""
+    from glassnet.compete.teams import add_roster_file
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, LookupError), _competition(database, competition) as (session, found):
+        added = add_roster_file(session, found, roster, tokens_out)
+    output.result = {
+        "competition": found.name,
+        "teams": [team.name for team in added],
+        "tokens_out": str(tokens_out),
+    }
+    output.print(
+        f"{len(added)} teams added to {found.name!r}; their tokens are in {tokens_out} "
+        "(readable by you only: hand each team its own)."
+    )
+    output.emit()
+
+
+@app.command("student-files")
+def student_files(
+    files: Annotated[list[Path], typer.Argument(help="The files to offer, e.g. students/*.csv.")],
+    competition: Annotated[str | None, CompetitionOption] = None,
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Offer files on the competition's pages (init offers train, test and sample itself)."""
+    from glassnet.compete.teams import store_student_files
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, LookupError), _competition(database, competition) as (session, found):
+        names = store_student_files(session, found, files)
+    output.result = {"competition": found.name, "files": names}
+    output.print(f"{found.name!r} offers {', '.join(names)} on its pages.")
+    output.emit()
+
+
+@app.command("reset-token")
+def reset_token(
+    team: Annotated[str, typer.Argument(help="The team's name, as on the board.")],
+    competition: Annotated[str | None, CompetitionOption] = None,
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Give a team a new token (a lost one stops working) and print it, this once."""
+    from glassnet.compete import crud
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, LookupError), _competition(database, competition) as (session, found):
+        token = crud.reset_token(session, found, team)
+    output.result = {"competition": found.name, "team": team.strip(), "token": token}
+    said = plain(f"Team {team.strip()!r} of {found.name!r}: its new token (shown once): ")
+    output.print(said.append(token, style="bold"), soft_wrap=True)
+    output.emit()
+
+
+@app.command()
+def grades(
+    out: Annotated[Path, typer.Option(help="The CSV file to write, for a gradebook.")],
+    competition: Annotated[str | None, CompetitionOption] = None,
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Write every team's grades line: best public, final private, ranks, submissions."""
+    from glassnet.compete import crud
+    from glassnet.compete.teams import write_grades
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, LookupError), _competition(database, competition) as (session, found):
+        rows = write_grades(session, found, out)
+        revealed = crud.is_revealed(found)
+    output.result = {"competition": found.name, "teams": rows, "out": str(out)}
+    output.print(f"Grades of {rows} teams of {found.name!r} written to {out}.")
+    if not revealed:
+        output.print(
+            "The private scores are not revealed yet: final_private and private_rank are "
+            "empty until the deadline or glassnet compete reveal."
+        )
+    output.emit()
+
+
+@app.command()
+def submissions(
+    out: Annotated[Path, typer.Option(help="The CSV file to write.")],
+    competition: Annotated[str | None, CompetitionOption] = None,
+    database: Annotated[str | None, DatabaseOption] = None,
+    json_mode: bool = JsonOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Write every submission of every team (time, file, note, scores, final, late)."""
+    from glassnet.compete.teams import write_submissions
+
+    output = Output(json_mode, quiet)
+    with user_errors(output, LookupError), _competition(database, competition) as (session, found):
+        rows = write_submissions(session, found, out)
+    output.result = {"competition": found.name, "submissions": rows, "out": str(out)}
+    output.print(f"{rows} submissions of {found.name!r} written to {out}.")
+    output.emit()
+
+
 @app.command()
 def reveal(
     competition: Annotated[str | None, CompetitionOption] = None,
@@ -216,8 +342,11 @@ def reveal(
 ) -> None:
     """Show the private scores and the shake-up now (the deadline does it by itself)."""
     output = Output(json_mode, quiet)
-    with user_errors(output, LookupError), _competition(database, competition) as (_, found):
+    from glassnet.compete import crud
+
+    with user_errors(output, LookupError), _competition(database, competition) as (session, found):
         found.revealed = True
+        crud.bump_board(session, found)
     output.result = {"competition": found.name, "revealed": True}
     output.print(f"{found.name!r}: private scores are now on the leaderboard.")
     output.emit()
@@ -238,21 +367,40 @@ def serve(
             "none (the header is ignored, from loopback too)."
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Server processes. Several share the board's version and the token-guess "
+            "limit through the database; meant for PostgreSQL (on SQLite, one writer at a "
+            "time whatever the number)."
+        ),
+    ] = 1,
 ) -> None:
     """Run the server (pages at /, API at /api, its description at /docs)."""
     import uvicorn
 
     from glassnet.compete.app import create_app
     from glassnet.compete.config import Settings
+    from glassnet.compete.db import upgrade
 
+    if workers < 1:
+        raise typer.BadParameter(f"--workers must be at least 1; received {workers}.")
     settings = Settings(database_url=_database(database))
     if trusted_proxy:
         settings.trusted_proxies = ",".join(trusted_proxy)
     typer.echo(f"glassnet compete: http://{host}:{port}/ (Ctrl-C stops)")
     # The app reads proxy headers itself, from the trusted proxies only; Uvicorn's own
     # reading would believe any client on loopback.
-    app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": False}
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Migrated once here: N workers migrating at once would race to create the tables.
+    upgrade(settings.database_url)
+    # Uvicorn starts each worker from an import string; the settings go by environment.
+    os.environ["GLASSNET_COMPETE_DATABASE_URL"] = settings.database_url
+    os.environ["GLASSNET_COMPETE_TRUSTED_PROXIES"] = settings.trusted_proxies
+    uvicorn.run("glassnet.compete.app:create_app", factory=True, workers=workers, **options)
 
 
 def _only_competition(client: httpx.Client, name: str | None) -> str:
@@ -300,6 +448,9 @@ def submit(
     server: Annotated[str, ServerOption],
     token: Annotated[str, typer.Option(help="Your team's token.", envvar="GLASSNET_TOKEN")],
     competition: Annotated[str | None, CompetitionOption] = None,
+    note: Annotated[
+        str, typer.Option("--note", "-m", help="A note kept with it, shown on the team page.")
+    ] = "",
     json_mode: bool = JsonOption,
     quiet: bool = QuietOption,
 ) -> None:
@@ -312,11 +463,14 @@ def submit(
             client.post(
                 f"/api/competitions/{name}/submissions",
                 files={"file": (file.name, content, "text/csv")},
+                data={"note": note} if note else None,
                 headers={"Authorization": f"Bearer {token}"},
             )
         )
     output.result = result
     kept = "" if result["released"] else " (the Ladder kept your previous best)"
+    if result.get("late"):
+        kept += " (late: scored, never ranked)"
     again = " The same file again: counted once." if result["duplicate"] else ""
     output.print(
         f"Submission {result['id']}: public score {result['public_score']}{kept}. "

@@ -15,9 +15,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from glassnet.compete.api import pages, routes
+from glassnet.compete.api import pages, routes, service
 from glassnet.compete.api.upload import MULTIPART_OVERHEAD
 from glassnet.compete.auth_limit import FailedAuthLimiter
+from glassnet.compete.board_cache import BoardCache
 from glassnet.compete.config import Settings
 from glassnet.compete.db import make_engine, upgrade
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url, settings.sqlite_busy_timeout_ms)
         app.state.sessionmaker = sessionmaker(engine, class_=Session, expire_on_commit=False)
         app.state.solutions = {}
+        app.state.board_cache = BoardCache(service.leaderboard)
         try:
             yield
         finally:

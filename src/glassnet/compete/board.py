@@ -1,5 +1,7 @@
 """The leaderboard: each team's best shown public score, and after the reveal its finals.
 
+Late submissions (after the deadline) are left out.
+
 Teams are ranked among themselves (baselines are shown in place, without a rank);
 equal scores share a rank, and the earlier of two equal scores is listed first.
 """
@@ -57,7 +59,8 @@ def _submissions_by_team(
         for team in session.scalars(select(Team).where(Team.competition_id == competition.id))
     }
     by_team: dict[int, list[Submission]] = {}
-    query = select(Submission).where(Submission.competition_id == competition.id)
+    # Late work is scored and shown apart, never ranked.
+    query = select(Submission).where(Submission.competition_id == competition.id, ~Submission.late)
     for submission in session.scalars(query.order_by(Submission.id)):
         by_team.setdefault(submission.team_id, []).append(submission)
     return [(teams[team_id], submissions) for team_id, submissions in by_team.items()]

@@ -47,6 +47,7 @@ class CompetitionSpec:
     invalid_daily_limit: int = 50
     final_selections: int = 2
     deadline: datetime | None = None
+    late_until: datetime | None = None
     scoring: str = "exact"
     precision: int = 5
     seed: int = 0
@@ -66,7 +67,7 @@ class Created:
     baselines: dict[str, float]
 
 
-def parse_deadline(text: str | None) -> datetime | None:
+def parse_deadline(text: str | None, option: str = "--deadline") -> datetime | None:
     """Read an ISO date-time such as ``2026-12-01T18:00``; without a zone it is UTC."""
     if text is None:
         return None
@@ -74,7 +75,7 @@ def parse_deadline(text: str | None) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"--deadline {text!r} is not a date and time; write it as 2026-12-01T18:00 "
+            f"{option} {text!r} is not a date and time; write it as 2026-12-01T18:00 "
             "(UTC) or 2026-12-01T18:00+01:00."
         ) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
@@ -92,6 +93,11 @@ def _check_spec(spec: CompetitionSpec) -> None:
             f"--deadline {spec.deadline:%Y-%m-%dT%H:%M} has passed (it is now "
             f"{crud.now():%Y-%m-%dT%H:%M} UTC): the competition would be closed from the "
             "start. Give a later date and time."
+        )
+    if spec.late_until is not None and (spec.deadline is None or spec.late_until <= spec.deadline):
+        raise ValueError(
+            "--late-until must come after --deadline (late work is taken between the two); "
+            "give both, the later one to --late-until."
         )
     if spec.scoring not in ("exact", "ladder"):
         raise ValueError(f"--scoring must be exact or ladder; received {spec.scoring!r}.")
@@ -270,6 +276,7 @@ def create_competition(engine: Engine, spec: CompetitionSpec) -> Created:
     with session_scope(engine) as session:
         competition = _store(session, spec, classes, positive, crud.hash_token(token))
         _store_solution(session, competition, solution, public, spec)
+        crud.store_student_files(session, competition, {f.name: f.read_bytes() for f in files})
         scored = crud.load_solution(session, competition)
         baselines = {
             name: _store_baseline(session, competition, scored, name, values)
@@ -302,6 +309,8 @@ def _store(
         invalid_daily_limit=spec.invalid_daily_limit,
         final_selections=spec.final_selections,
         deadline=spec.deadline,
+        late_until=spec.late_until,
+        board_version=0,
         scoring=spec.scoring,
         precision=spec.precision,
         revealed=False,

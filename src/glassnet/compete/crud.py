@@ -16,6 +16,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, insert, select, update
@@ -24,13 +25,22 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from glassnet.compete.db import begin_write
-from glassnet.compete.models import Competition, DailyCount, SolutionRow, Submission, Team
+from glassnet.compete.models import (
+    Competition,
+    DailyCount,
+    SolutionRow,
+    StudentFile,
+    Submission,
+    Team,
+)
 from glassnet.compete.scoring import Metric, get_metric, ladder_releases
 
 # The longest team name (the column's length).
 TEAM_NAME_LENGTH = 100
 # The largest id an INTEGER primary key holds on both databases (PostgreSQL's 32 bits).
 MAX_ID = 2**31 - 1
+# The longest note on a submission (the column's length).
+NOTE_LENGTH = 500
 
 
 class LimitReached(Exception):
@@ -144,7 +154,12 @@ def check_team_name(name: str) -> str:
 
 
 def add_team(
-    session: Session, competition: Competition, name: str, members: str = "", baseline: bool = False
+    session: Session,
+    competition: Competition,
+    name: str,
+    members: str = "",
+    baseline: bool = False,
+    email: str = "",
 ) -> tuple[Team, str | None]:
     """Add a team; return it and its token (shown once), or no token for a baseline.
 
@@ -164,12 +179,70 @@ def add_team(
         competition_id=competition.id,
         name=name,
         members=members,
+        email=email,
         token_hash=hash_token(token) if token else None,
         baseline=baseline,
     )
     session.add(team)
     session.flush()
     return team, token
+
+
+def add_roster(
+    session: Session, competition: Competition, roster: list[Any], source: str
+) -> list[tuple[Any, str]]:
+    """Add every team of a checked roster (see ``roster.read_roster``), in the session.
+
+    Nothing is committed here: the caller commits all of them or none.
+
+    Returns
+    -------
+    list of (RosterTeam, token)
+
+    Raises
+    ------
+    ValueError
+        When a team of the roster already exists, naming its row.
+    """
+    taken = {
+        name.casefold()
+        for name in session.scalars(select(Team.name).where(Team.competition_id == competition.id))
+    }
+    added = []
+    for team in roster:
+        if team.name.casefold() in taken:
+            raise ValueError(
+                f"{source}, row {team.row}, column team: a team named {team.name!r} already "
+                f"exists in {competition.name!r}; leave it out of the roster (glassnet compete "
+                "reset-token gives it a new token)."
+            )
+        _, token = add_team(session, competition, team.name, team.members, email=team.email)
+        added.append((team, token or ""))
+    return added
+
+
+def reset_token(session: Session, competition: Competition, name: str) -> str:
+    """Give a team a new token (the old one stops working at once); return it.
+
+    Raises
+    ------
+    LookupError
+        When the competition has no such team (or it is a baseline, which has none).
+    """
+    team = session.scalar(
+        select(Team).where(
+            Team.competition_id == competition.id, Team.name == name.strip(), ~Team.baseline
+        )
+    )
+    if team is None:
+        raise LookupError(
+            f"{competition.name!r} has no team named {name.strip()[:100]!r}; the names are "
+            "as on the board (glassnet compete grades lists every team)."
+        )
+    token = new_token()
+    team.token_hash = hash_token(token)
+    session.flush()
+    return token
 
 
 def team_for_token(session: Session, competition: Competition, token: str | None) -> Team | None:
@@ -193,8 +266,31 @@ def is_revealed(competition: Competition, at: datetime | None = None) -> bool:
 
 
 def is_closed(competition: Competition, at: datetime | None = None) -> bool:
-    """Whether the competition takes no more submissions."""
+    """Whether the competition takes no more submissions for the board."""
     return is_revealed(competition, at)
+
+
+def takes_late(competition: Competition, at: datetime | None = None) -> bool:
+    """Whether a submission now is late work: after the close, before ``late_until``."""
+    at = at or now()
+    late_until = competition.late_until
+    return is_closed(competition, at) and late_until is not None and at < late_until
+
+
+def check_note(note: str) -> str:
+    """Return a submission's note without control characters, or say why it is too long.
+
+    Raises
+    ------
+    ValueError
+        For a note over 500 characters.
+    """
+    note = " ".join("".join(c if c.isprintable() else " " for c in note).split())
+    if len(note) > NOTE_LENGTH:
+        raise ValueError(
+            f"A note has at most {NOTE_LENGTH} characters; received {len(note)}. Shorten it."
+        )
+    return note
 
 
 @dataclass(frozen=True)
@@ -245,12 +341,15 @@ def record_submission(
     content_hash: str,
     filename: str,
     window_seconds: float,
+    note: str = "",
+    late: bool = False,
 ) -> Accepted:
     """Store a scored submission within the team's daily limit, in one transaction.
 
     A file with the same content hash as one the team sent in the last
     `window_seconds` is the same submission (a double-click): it is returned again and
-    not counted.
+    not counted. A `late` one is kept off the board; one that changes the team's line
+    on the board raises the competition's ``board_version``.
 
     Raises
     ------
@@ -273,6 +372,12 @@ def record_submission(
         session.rollback()
         raise LimitReached(_limit_message(competition.daily_limit, "submissions"))
     shown, released = _public_release(session, competition, team, solution, predictions, public)
+    if not late and _changes_the_board(session, competition, team, shown):
+        session.execute(
+            update(Competition)
+            .where(Competition.id == competition.id)
+            .values(board_version=Competition.board_version + 1)
+        )
     submission = Submission(
         competition_id=competition.id,
         team_id=team.id,
@@ -285,10 +390,77 @@ def record_submission(
         released=released,
         predictions=stored,
         selected=False,
+        note=note,
+        late=late,
     )
     session.add(submission)
     session.commit()
     return Accepted(submission, False, competition.daily_limit - used - 1)
+
+
+def _changes_the_board(
+    session: Session, competition: Competition, team: Team, shown: float
+) -> bool:
+    """Whether a new shown score is the team's first on the board or beats its best."""
+    greater = solution_metric(competition).greater_is_better
+    aggregate = func.max if greater else func.min
+    best = session.scalar(
+        select(aggregate(Submission.public_shown)).where(
+            Submission.team_id == team.id, ~Submission.late
+        )
+    )
+    return best is None or (shown > best if greater else shown < best)
+
+
+def solution_metric(competition: Competition) -> Metric:
+    """Return the competition's metric."""
+    return get_metric(competition.metric)
+
+
+def bump_board(session: Session, competition: Competition) -> None:
+    """Mark the board as changed (a reveal): every server rebuilds its cached copy."""
+    session.execute(
+        update(Competition)
+        .where(Competition.id == competition.id)
+        .values(board_version=Competition.board_version + 1)
+    )
+
+
+def store_student_files(
+    session: Session, competition: Competition, files: dict[str, bytes]
+) -> None:
+    """Keep the students' files (name -> content) for the competition's page, replacing any."""
+    for name, content in files.items():
+        old = session.get(StudentFile, (competition.id, name))
+        if old is not None:
+            session.delete(old)
+            session.flush()
+        session.add(
+            StudentFile(
+                competition_id=competition.id, name=name, content=content, size=len(content)
+            )
+        )
+    session.flush()
+
+
+def student_file_names(session: Session, competition: Competition) -> list[tuple[str, int]]:
+    """List the students' files (name, size in bytes), train first."""
+    order = {"train.csv": 0, "test.csv": 1, "sample_submission.csv": 2}
+    rows = session.execute(
+        select(StudentFile.name, StudentFile.size).where(
+            StudentFile.competition_id == competition.id
+        )
+    ).all()
+    return sorted(((r[0], r[1]) for r in rows), key=lambda r: (order.get(r[0], 3), r[0]))
+
+
+def student_file(session: Session, competition: Competition, name: str) -> bytes | None:
+    """Return one of the students' files, or None."""
+    return session.scalar(
+        select(StudentFile.content).where(
+            StudentFile.competition_id == competition.id, StudentFile.name == name
+        )
+    )
 
 
 def _recent_repeat(

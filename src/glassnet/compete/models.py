@@ -16,6 +16,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -68,6 +69,12 @@ class Competition(Base):
     scoring: Mapped[str] = mapped_column(String(10))
     precision: Mapped[int] = mapped_column(Integer)
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Submissions after the deadline and before this are taken as late: scored, shown
+    # apart, never ranked. None: none are taken.
+    late_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised whenever a score on the board changes: servers rebuild their cached board
+    # when the number they built it at is no longer the database's.
+    board_version: Mapped[int] = mapped_column(Integer, default=0)
     instructor_token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -96,6 +103,7 @@ class Team(Base):
     competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     members: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     baseline: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -120,6 +128,9 @@ class Submission(Base):
     # JSON list in solution order; read only by the Ladder, so not loaded with the row.
     predictions: Mapped[str] = mapped_column(Text, deferred=True)
     selected: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    # Sent after the deadline (see Competition.late_until): never on the board.
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class DailyCount(Base):
@@ -133,3 +144,31 @@ class DailyCount(Base):
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     used: Mapped[int] = mapped_column(Integer, default=0)
     invalid: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StudentFile(Base):
+    """A file the students download from the competition's page (train, test, sample)."""
+
+    __tablename__ = "student_files"
+
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class AuthFailures(Base):
+    """Wrong tokens from one client address: the token-guess limit, shared by every worker.
+
+    ``since`` starts the counting window; ``failures`` within it; ``blocked_until`` the
+    end of a block (or None).
+    """
+
+    __tablename__ = "auth_failures"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -39,6 +39,11 @@ class CompetitionInfo(BaseModel):
     precision: int
     revealed: bool
     closed: bool
+    late_until: datetime | None = Field(
+        None, description="late work is taken after the deadline until then, never ranked"
+    )
+    takes_late: bool = Field(False, description="a submission now would be late work")
+    files: list[str] = Field([], description="the students' files, at .../files/NAME")
 
 
 class LeaderboardRow(BaseModel):
@@ -76,6 +81,8 @@ class SubmissionOut(BaseModel):
     released: bool = Field(description="False: the Ladder kept the previous best")
     private_score: float | None = None
     selected: bool
+    note: str = ""
+    late: bool = Field(False, description="sent after the deadline: never ranked")
 
 
 class SubmitResult(SubmissionOut):
@@ -113,6 +120,29 @@ class NewTeamToken(BaseModel):
 
     team: str
     token: str
+
+
+class RosterTeamToken(NewTeamToken):
+    """A team of a roster, its members and e-mail, and its token (shown this once)."""
+
+    members: str
+    email: str
+
+
+class Grade(BaseModel):
+    """One team's line of the grades (private parts null until the reveal)."""
+
+    team: str
+    members: str
+    email: str
+    best_public: float | None
+    public_rank: int | None
+    final_private: float | None
+    private_rank: int | None
+    submissions: int
+    last_submission: datetime | None
+    late_submissions: int
+    best_late_private: float | None
 
 
 class Selection(BaseModel):

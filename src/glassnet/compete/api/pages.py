@@ -12,8 +12,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from glassnet.compete import crud
-from glassnet.compete.api import service
+from glassnet.compete import charts, crud
+from glassnet.compete.api import instructor, service
 from glassnet.compete.db import SessionDep
 from glassnet.compete.models import Competition
 
@@ -28,7 +28,7 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
 def _competition(request: Request, session: SessionDep, name: str) -> tuple[Competition, Any]:
     """Return the competition a page is about and its public description."""
     found = service.get_competition(session, name)
-    return found, service.competition_info(found, service.solution_for(request, session, found))
+    return found, service.public_info(request, session, found)
 
 
 @router.get("/", response_model=None)
@@ -46,8 +46,22 @@ def index(request: Request, session: SessionDep) -> Response:
 def leaderboard_page(name: str, request: Request, session: SessionDep) -> HTMLResponse:
     """Show the leaderboard (it refreshes itself from the JSON API)."""
     found, info = _competition(request, session, name)
-    board = service.leaderboard(session, found)
-    return _render(request, "leaderboard.html", info=info, board=board)
+    board = service.cached_leaderboard(request, session, found)
+    moves = [
+        charts.Move(row.team, row.rank, row.private_rank)
+        for row in board.rows
+        if row.rank is not None and row.private_rank is not None
+    ]
+    return _render(
+        request, "leaderboard.html", info=info, board=board, shake_up=charts.shake_up(moves)
+    )
+
+
+@router.get("/c/{name}/files/{filename}")
+def student_file(name: str, filename: str, session: SessionDep) -> Response:
+    """Download one of the students' files."""
+    found = service.get_competition(session, name)
+    return service.student_file_response(session, found, filename)
 
 
 @router.get("/c/{name}/submit")
@@ -94,7 +108,14 @@ def team_view_page(
     if submission_id is not None:
         message = _select(session, found, team, submission_id, selected)
     view = service.team_view(session, found, team)
-    return _render(request, "team.html", info=info, view=view, token=token, message=message)
+    points = [
+        charts.Point(s.created_at, s.public_score, s.late) for s in reversed(view.submissions)
+    ]
+    greater = info.greater_is_better
+    chart = charts.score_over_time(points, greater, info.precision)
+    return _render(
+        request, "team.html", info=info, view=view, token=token, message=message, chart=chart
+    )
 
 
 def _select(
@@ -108,6 +129,89 @@ def _select(
         session.rollback()
         return str(err)
     return f"Submission {submission_id} is {'now' if selected else 'no longer'} a final one."
+
+
+@router.get("/c/{name}/instructor")
+def instructor_page(name: str, request: Request, session: SessionDep) -> HTMLResponse:
+    """Ask for the instructor token."""
+    _, info = _competition(request, session, name)
+    return _render(request, "instructor.html", info=info)
+
+
+@router.post("/c/{name}/instructor", response_model=None)
+def instructor_view(
+    name: str,
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "",
+    team: Annotated[str, Form()] = "",
+) -> Response:
+    """Show the instructor's page; with `action`, reset a token, reveal, or download first."""
+    found, info = _competition(request, session, name)
+    token = token.strip()
+    try:
+        service.require_instructor(request, session, found, token)
+    except HTTPException as err:
+        return _render(request, "instructor.html", err.status_code, info=info, error=err.detail)
+    message, new_tokens = None, []
+    if action == "grades.csv":
+        return instructor.grades_csv(session, found)
+    if action == "submissions.csv":
+        return instructor.submissions_csv(session, found)
+    if action == "reset-token":
+        try:
+            new_tokens = [instructor.reset_token(session, found, team)]
+        except HTTPException as err:
+            return _instructor(request, session, found, token, err.detail, [], err.status_code)
+    elif action == "reveal":
+        found.revealed = True
+        crud.bump_board(session, found)
+        session.commit()
+        message = "The private scores are now on the leaderboard."
+    return _instructor(request, session, found, token, message, new_tokens)
+
+
+@router.post("/c/{name}/instructor/roster")
+def instructor_roster(name: str, request: Request, session: SessionDep) -> HTMLResponse:
+    """Add a roster's teams from the instructor page's form; show their tokens once."""
+    found, info = _competition(request, session, name)
+    try:
+        added = instructor.add_roster(request, session, found, None)
+    except HTTPException as err:
+        if err.status_code in (401, 429):
+            return _render(request, "instructor.html", err.status_code, info=info, error=err.detail)
+        return _instructor(request, session, found, _form_token(request), err.detail, [], 422)
+    message = f"{len(added)} teams added: hand each its token below (shown this once)."
+    return _instructor(request, session, found, _form_token(request), message, added)
+
+
+def _form_token(request: Request) -> str:
+    # The roster form's token, checked by add_roster before the file was read.
+    return getattr(request.state, "instructor_token", "")
+
+
+def _instructor(
+    request: Request,
+    session: SessionDep,
+    found: Competition,
+    token: str,
+    message: str | None,
+    new_tokens: list[Any],
+    status: int = 200,
+) -> HTMLResponse:
+    info = service.public_info(request, session, found)
+    return _render(
+        request,
+        "instructor.html",
+        status,
+        info=info,
+        token=token,
+        message=message,
+        new_tokens=new_tokens,
+        ok=status == 200,
+        grades=instructor.grades(session, found),
+    )
 
 
 @router.get("/docs")

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy import select
 
 from glassnet.compete import crud
-from glassnet.compete.api import service
+from glassnet.compete.api import instructor, service
 from glassnet.compete.api.upload import UPLOAD_BODY
+from glassnet.compete.csv_export import csv_text
 from glassnet.compete.db import SessionDep
 from glassnet.compete.models import Competition
 from glassnet.compete.schemas import (
     CompetitionInfo,
+    Grade,
     Health,
     Leaderboard,
     NewTeam,
     NewTeamToken,
     Revealed,
+    RosterTeamToken,
     Selection,
     SubmissionOut,
     SubmitResult,
@@ -27,8 +27,6 @@ from glassnet.compete.schemas import (
 )
 
 router = APIRouter(prefix="/api")
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @router.get("/health")
@@ -41,46 +39,37 @@ def health() -> Health:
 def competitions(request: Request, session: SessionDep) -> list[CompetitionInfo]:
     """List the competitions."""
     found = session.scalars(select(Competition).order_by(Competition.name)).all()
-    return [service.competition_info(c, service.solution_for(request, session, c)) for c in found]
+    return [service.public_info(request, session, c) for c in found]
 
 
 @router.get("/competitions/{name}")
 def competition(name: str, request: Request, session: SessionDep) -> CompetitionInfo:
     """Describe a competition: metric, expected header, labels, limits, deadline."""
+    return service.public_info(request, session, service.get_competition(session, name))
+
+
+@router.get("/competitions/{name}/files/{filename}", response_class=Response)
+def student_file(name: str, filename: str, session: SessionDep) -> Response:
+    """Download one of the students' files (train.csv, test.csv, sample_submission.csv)."""
     found = service.get_competition(session, name)
-    return service.competition_info(found, service.solution_for(request, session, found))
+    return service.student_file_response(session, found, filename)
 
 
 @router.get("/competitions/{name}/leaderboard")
-def leaderboard(name: str, session: SessionDep) -> Leaderboard:
+def leaderboard(name: str, request: Request, session: SessionDep) -> Leaderboard:
     """Show the leaderboard: public scores; private scores and ranks once revealed."""
-    return service.leaderboard(session, service.get_competition(session, name))
+    found = service.get_competition(session, name)
+    return service.cached_leaderboard(request, session, found)
 
 
 @router.get("/competitions/{name}/leaderboard.csv", response_class=Response)
-def leaderboard_csv(name: str, session: SessionDep) -> Response:
+def leaderboard_csv(name: str, request: Request, session: SessionDep) -> Response:
     """Export the leaderboard as CSV (cells a spreadsheet would run as formulas are quoted)."""
-    board = service.leaderboard(session, service.get_competition(session, name))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    found = service.get_competition(session, name)
+    board = service.cached_leaderboard(request, session, found)
     fields = ["rank", "team", "public_score", "private_score", "private_rank", "baseline"]
-    writer.writerow(fields)
-    for row in board.rows:
-        values = row.model_dump()
-        writer.writerow([safe_cell(values[f]) for f in fields])
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{board.competition}.csv"'},
-    )
-
-
-def safe_cell(value: object) -> str:
-    """Write a value for a CSV export; text a spreadsheet would run gets a leading ``'``."""
-    text = "" if value is None else str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    rows = ([row.model_dump()[f] for f in fields] for row in board.rows)
+    return service.csv_response(csv_text(fields, rows), f"{board.competition}.csv")
 
 
 @router.post("/competitions/{name}/submissions", status_code=201, openapi_extra=UPLOAD_BODY)
@@ -127,7 +116,7 @@ def select_final(
 def add_team(name: str, new: NewTeam, request: Request, session: SessionDep) -> NewTeamToken:
     """Add a team (instructor token); its token is in the answer, this once."""
     found = service.get_competition(session, name)
-    service.require_instructor(request, found, service.bearer_token(request))
+    service.require_instructor(request, session, found, service.bearer_token(request))
     try:
         created, token = crud.add_team(session, found, new.name, ", ".join(new.members))
     except ValueError as err:
@@ -140,7 +129,52 @@ def add_team(name: str, new: NewTeam, request: Request, session: SessionDep) -> 
 def reveal(name: str, request: Request, session: SessionDep) -> Revealed:
     """Show the private scores now, before the deadline (instructor token)."""
     found = service.get_competition(session, name)
-    service.require_instructor(request, found, service.bearer_token(request))
+    service.require_instructor(request, session, found, service.bearer_token(request))
     found.revealed = True
+    crud.bump_board(session, found)
     session.commit()
     return Revealed(revealed=True)
+
+
+@router.post("/competitions/{name}/roster", status_code=201, openapi_extra=UPLOAD_BODY)
+def add_roster(name: str, request: Request, session: SessionDep) -> list[RosterTeamToken]:
+    """Add every team of a roster CSV, the form field ``file`` (instructor token).
+
+    The file's columns are team, members (separated by ';') and optionally email; all
+    its teams are added, or none. Each token is in the answer, this once.
+    """
+    found = service.get_competition(session, name)
+    token = service.bearer_token(request) or ""
+    return instructor.add_roster(request, session, found, token)
+
+
+@router.post("/competitions/{name}/teams/{team}/token", status_code=201)
+def reset_token(name: str, team: str, request: Request, session: SessionDep) -> NewTeamToken:
+    """Give a team a new token; the old one stops working (instructor token)."""
+    found = service.get_competition(session, name)
+    service.require_instructor(request, session, found, service.bearer_token(request))
+    return instructor.reset_token(session, found, team)
+
+
+@router.get("/competitions/{name}/grades")
+def grades(name: str, request: Request, session: SessionDep) -> list[Grade]:
+    """Every team's grades line (private parts once revealed; instructor token)."""
+    found = service.get_competition(session, name)
+    service.require_instructor(request, session, found, service.bearer_token(request))
+    return instructor.grades(session, found)
+
+
+@router.get("/competitions/{name}/grades.csv", response_class=Response)
+def grades_csv(name: str, request: Request, session: SessionDep) -> Response:
+    """Export the grades as CSV, for a gradebook (instructor token)."""
+    found = service.get_competition(session, name)
+    service.require_instructor(request, session, found, service.bearer_token(request))
+    return instructor.grades_csv(session, found)
+
+
+@router.get("/competitions/{name}/submissions.csv", response_class=Response)
+def submissions_csv(name: str, request: Request, session: SessionDep) -> Response:
+    """Every submission of every team as CSV, notes included (instructor token)."""
+    found = service.get_competition(session, name)
+    service.require_instructor(request, session, found, service.bearer_token(request))
+    return instructor.submissions_csv(session, found)

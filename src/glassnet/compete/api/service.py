@@ -7,8 +7,9 @@ only when the competition is revealed.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -46,7 +47,7 @@ def require_team(
     request: Request, session: Session, competition: Competition, token: str | None
 ) -> Team:
     """Return the team whose token this is, or answer 401 (429 to an address that guesses)."""
-    _refuse_if_blocked(request)
+    _refuse_if_blocked(request, session)
     team = crud.team_for_token(session, competition, token)
     if team is None:
         _count_failure(request, token)
@@ -58,9 +59,11 @@ def require_team(
     return team
 
 
-def require_instructor(request: Request, competition: Competition, token: str | None) -> None:
+def require_instructor(
+    request: Request, session: Session, competition: Competition, token: str | None
+) -> None:
     """Answer 401 unless the token is the competition's instructor token (429, see above)."""
-    _refuse_if_blocked(request)
+    _refuse_if_blocked(request, session)
     if not crud.token_matches(token, competition.instructor_token_hash):
         _count_failure(request, token)
         raise HTTPException(401, "This needs the instructor token (Authorization: Bearer TOKEN).")
@@ -70,10 +73,10 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _refuse_if_blocked(request: Request) -> None:
+def _refuse_if_blocked(request: Request, session: Session) -> None:
     """Answer 429 while the client's address is blocked for guessing tokens."""
     limiter: FailedAuthLimiter = request.app.state.auth_limiter
-    left = limiter.blocked_for(_address(request))
+    left = limiter.blocked_for(session, _address(request))
     if left > 0:
         seconds = max(int(left + 0.999), 1)
         raise HTTPException(
@@ -88,7 +91,7 @@ def _refuse_if_blocked(request: Request) -> None:
 def _count_failure(request: Request, token: str | None) -> None:
     # A request without a token guesses nothing (a visitor opening the team page).
     if token:
-        request.app.state.auth_limiter.failed(_address(request))
+        request.app.state.auth_limiter.failed(request.app.state.sessionmaker, _address(request))
 
 
 def solution_for(request: Request, session: Session, competition: Competition) -> crud.Solution:
@@ -97,6 +100,38 @@ def solution_for(request: Request, session: Session, competition: Competition) -
     if competition.id not in cache:
         cache[competition.id] = crud.load_solution(session, competition)
     return cache[competition.id]
+
+
+def public_info(request: Request, session: Session, competition: Competition) -> CompetitionInfo:
+    """Describe a competition as pages and the API do, its students' files included."""
+    files = [name for name, _ in crud.student_file_names(session, competition)]
+    return competition_info(competition, solution_for(request, session, competition), files)
+
+
+def student_file_response(session: Session, competition: Competition, filename: str) -> Response:
+    """Answer one of the students' files as a download, or 404."""
+    content = crud.student_file(session, competition, filename)
+    if content is None:
+        raise HTTPException(
+            404,
+            f"{competition.name!r} has no file named {filename[:100]!r}; its files are listed "
+            f"at /api/competitions/{competition.name}.",
+        )
+    kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return Response(
+        content,
+        media_type="text/csv" if filename.endswith(".csv") else kind,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def csv_response(text: str, filename: str) -> Response:
+    """Answer CSV text as a download named `filename`."""
+    return Response(
+        text,
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def file_spec(request: Request, competition: Competition, solution: crud.Solution) -> FileSpec:
@@ -112,8 +147,10 @@ def file_spec(request: Request, competition: Competition, solution: crud.Solutio
     )
 
 
-def competition_info(competition: Competition, solution: crud.Solution) -> CompetitionInfo:
-    """Collect the public facts of a competition."""
+def competition_info(
+    competition: Competition, solution: crud.Solution, files: list[str] | None = None
+) -> CompetitionInfo:
+    """Collect the public facts of a competition (and the names of its students' files)."""
     return CompetitionInfo(
         name=competition.name,
         metric=competition.metric,
@@ -132,6 +169,9 @@ def competition_info(competition: Competition, solution: crud.Solution) -> Compe
         precision=competition.precision,
         revealed=crud.is_revealed(competition),
         closed=crud.is_closed(competition),
+        late_until=competition.late_until,
+        takes_late=crud.takes_late(competition),
+        files=files or [],
     )
 
 
@@ -165,11 +205,20 @@ def leaderboard(session: Session, competition: Competition) -> Leaderboard:
     )
 
 
+def cached_leaderboard(request: Request, session: Session, competition: Competition) -> Leaderboard:
+    """Return the board from the server's cache, rebuilt only when a score changed."""
+    return request.app.state.board_cache.get(session, competition)
+
+
 def closed_message(competition: Competition) -> str:
     """Say why the competition takes no more submissions."""
     if competition.revealed:
-        return "The competition is closed: the instructor has revealed the private scores."
-    return "The competition is closed: its deadline has passed."
+        said = "The competition is closed: the instructor has revealed the private scores."
+    else:
+        said = "The competition is closed: its deadline has passed."
+    if competition.late_until is not None:
+        said += f" Late work was taken until {competition.late_until:%Y-%m-%d %H:%M} UTC."
+    return said
 
 
 def submission_out(competition: Competition, submission: Submission) -> SubmissionOut:
@@ -184,6 +233,8 @@ def submission_out(competition: Competition, submission: Submission) -> Submissi
         released=submission.released,
         private_score=round(submission.private_score, digits) if revealed else None,
         selected=submission.selected,
+        note=submission.note,
+        late=submission.late,
     )
 
 
@@ -216,13 +267,15 @@ def submit_upload(
 
     if token is not None:
         check({"token": token})
-    if crud.is_closed(competition):
+    late = crud.takes_late(competition)
+    if crud.is_closed(competition) and not late:
         raise HTTPException(409, closed_message(competition))
     solution = solution_for(request, session, competition)
     limit = request.app.state.settings.max_upload_bytes
     try:
         upload = receive_upload(request, limit, None if teams else check)
         predictions = read_submission(upload.content, file_spec(request, competition, solution))
+        note = _note(upload.fields.get("note", ""))
     except SubmissionError as err:
         # receive_upload checks the token before any refusal, so the team is known.
         try:
@@ -235,7 +288,16 @@ def submit_upload(
     digest = hashlib.sha256(upload.content).hexdigest()
     try:
         accepted = crud.record_submission(
-            session, competition, team, solution, predictions, digest, upload.filename, window
+            session,
+            competition,
+            team,
+            solution,
+            predictions,
+            digest,
+            upload.filename,
+            window,
+            note=note,
+            late=late,
         )
     except crud.LimitReached as limit_reached:
         raise HTTPException(429, str(limit_reached)) from None
@@ -243,3 +305,11 @@ def submit_upload(
     return team, SubmitResult(
         **out.model_dump(), duplicate=accepted.duplicate, remaining_today=accepted.remaining_today
     )
+
+
+def _note(text: str) -> str:
+    """Check a submission's note (a refusal counts as a refused file)."""
+    try:
+        return crud.check_note(text)
+    except ValueError as err:
+        raise SubmissionError(str(err)) from None
