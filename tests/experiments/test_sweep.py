@@ -1,5 +1,6 @@
 """sweep over the two moons: rows against direct searches, the file streamed and resumed."""
 
+import csv
 import itertools
 import json
 import math
@@ -454,3 +455,13 @@ def test_too_few_rows_for_every_class_are_explained(own):
     three = np.arange(len(X)) % 3
     with pytest.raises(ValueError, match="cannot take 2 of the 300 rows with every class"):
         sweep((X, three), n_samples=[2], **SEARCH)
+
+
+def test_counts_are_whole_numbers_in_the_csv_file(full):
+    rows = list(csv.DictReader(full.out.open()))
+    solved = [row for row in rows if row["solved"] == "True"]
+    assert solved, "the grid has a solved cell"
+    for row in solved:
+        for name in ("units", "layers", "n_parameters", "n_fits"):
+            assert row[name].isdigit(), (name, row[name])
+    assert all(row["units"] == "nan" for row in rows if row["solved"] == "False")

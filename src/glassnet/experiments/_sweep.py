@@ -500,7 +500,7 @@ class _CsvStream:
             self._handle = open(self.path, "ab", buffering=0)
             if self._new:
                 self._write_line(self.columns)
-        self._write_line([*_key(cell), *(str(row[name]) for name in RESULTS)])
+        self._write_line([*_key(cell), *(_field(name, row[name]) for name in RESULTS)])
 
     def close(self) -> None:
         """Close the file, if a row was written."""
@@ -621,6 +621,13 @@ class _ParquetStream(_CsvStream):
 
     def close(self) -> None:
         """Nothing stays open between cells."""
+
+
+def _field(name: str, value: Any) -> str:
+    """Write a result as text: counts as whole numbers (4, not 4.0), NaN as nan."""
+    if name in _COUNTS and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _text(value: Any) -> str:
