@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from glassnet.diagnostics._findings import SEVERITIES, Finding, HealthReport
-from glassnet.nn._history import BOUNDED, TrainingHistory
+from glassnet.nn._activations import get_activation
+from glassnet.nn._history import TrainingHistory
 
 Array = np.ndarray
 
@@ -146,7 +147,7 @@ def vanishing_gradients(ctx: Context) -> list[Finding]:
     median = float(np.nanmedian(ratio))
     acts = set(h.activations)
     advice = []
-    if acts & set(BOUNDED):
+    if any(get_activation(a).family == "bounded" for a in acts):
         advice.append("activation='elu' (or 'relu') with init='he_uniform'")
         advice.append("with logistic or tanh, init='glorot_uniform' keeps the signal's scale")
     else:
@@ -232,7 +233,7 @@ def saturation(ctx: Context) -> list[Finding]:
     sat = h.saturated_fraction
     share = h.thresholds.share
     for i, act in enumerate(h.activations):
-        if act not in BOUNDED:
+        if get_activation(act).family != "bounded":
             continue
         frac = sat[:, i]
         last = float(frac[-1])
@@ -277,7 +278,7 @@ def dead_units(ctx: Context) -> list[Finding]:
     out = []
     dead = h.dead_fraction
     for i, act in enumerate(h.activations):
-        if act != "relu":
+        if not get_activation(act).mask_derivative:
             continue  # the rest of the ReLU family keeps a gradient for negative inputs
         frac = dead[:, i]
         last = float(frac[-1])
@@ -331,7 +332,7 @@ def born_dead(ctx: Context) -> list[Finding]:
     if _layers(ctx):
         dead = h.dead_fraction
         for i, act in enumerate(h.activations):
-            if act == "relu" and dead.shape[0] and dead[0, i] >= 1.0:
+            if get_activation(act).mask_derivative and dead.shape[0] and dead[0, i] >= 1.0:
                 dead_layer = h.layer_names[i]
                 break
     if dead_layer is None and not (np.isfinite(first_norm) and first_norm == 0.0):
