@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
@@ -92,7 +92,7 @@ class TrainingStart:
     no_improvement_count: int
 
 
-class MLPClassifier(ClassifierMixin, BaseEstimator):
+class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
     """Multi-layer perceptron classifier, a drop-in for scikit-learn's.
 
     Trains a feed-forward network of dense layers on the log loss with L-BFGS,
@@ -503,6 +503,67 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         )
         return hidden
 
+    def transform(self, X: Any, layer: int = -1) -> Array:
+        """Return a hidden layer's outputs: the network as a feature extractor.
+
+        With the default, the last hidden layer's outputs, the features the output
+        layer classifies from, so a fitted network can feed another estimator in a
+        ``Pipeline``. Only the layers up to ``layer`` are computed.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        layer : int, default=-1
+            Which hidden layer, indexed as ``hidden_layer_sizes``: 0 is the first,
+            -1 the last.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, hidden_layer_sizes[layer])
+            The layer's outputs (after its activation), in the model's dtype.
+
+        Raises
+        ------
+        ValueError
+            If the network has no hidden layer, or ``layer`` is not one of them.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_moons
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from glassnet import MLPClassifier
+        >>> X, y = make_moons(200, noise=0.1, random_state=0)
+        >>> net = MLPClassifier((16, 8), max_iter=300, random_state=0).fit(X, y)
+        >>> net.transform(X).shape, net.transform(X, layer=0).shape
+        ((200, 8), (200, 16))
+        >>> pipe = make_pipeline(net, LogisticRegression()).fit(X, y)
+        """
+        check_is_fitted(self)
+        n_hidden = len(self.coefs_) - 1
+        valid = isinstance(layer, int | np.integer) and not isinstance(layer, bool)
+        if not valid or not -n_hidden <= layer < n_hidden:
+            if n_hidden == 0:
+                raise ValueError(
+                    "transform returns a hidden layer's outputs, and this network has none "
+                    "(hidden_layer_sizes=()). Give it a hidden layer, or use predict_proba."
+                )
+            raise ValueError(
+                f"layer={layer!r} is not a hidden layer of this network, which has "
+                f"{n_hidden} (hidden_layer_sizes={tuple(c.shape[1] for c in self.coefs_[:-1])}); "
+                f"pass an int from {-n_hidden} to {n_hidden - 1}."
+            )
+        stop = int(layer) % n_hidden + 1  # weight layers up to the wanted hidden one
+        out, _ = forward(
+            self._check_X(X),
+            self.coefs_[:stop],
+            self.intercepts_[:stop],
+            self._hidden_acts[:stop],
+            OUTPUT_ACTIVATIONS[self.out_activation_],  # not reached: every layer is hidden
+        )
+        return out
+
     def diagnose(self) -> Any:
         """Read the training record and say what went wrong, in plain language.
 
@@ -526,6 +587,14 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
+        # transform outputs the training dtype: the input's when dtype is None.
+        preserved = ["float64", "float32"]
+        if self.dtype is not None:
+            try:
+                preserved = [np.dtype(self.dtype).name]
+            except TypeError:  # not a dtype: fit says so, tags must not raise
+                pass
+        tags.transformer_tags.preserves_dtype = preserved
         return tags
 
     def __getstate__(self) -> dict[str, Any]:
