@@ -7,5 +7,10 @@ what to try; :mod:`glassnet.diagnostics.plots` draws the record.
 
 from glassnet.diagnostics._findings import Finding, HealthReport, TrainingHealthWarning
 from glassnet.diagnostics._rules import diagnose
+from glassnet.nn import _hooks
+
+# The estimator asks for its diagnosis and its end-of-fit warning through this hook:
+# the engine does not import diagnostics.
+_hooks.install(diagnose, lambda model: diagnose(model).warning())
 
 __all__ = ["Finding", "HealthReport", "TrainingHealthWarning", "diagnose"]

@@ -28,6 +28,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from glassnet.nn import _hooks as hooks
 from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation, get_activation
 from glassnet.nn._blas import blas_threads_for, limit_blas_threads
 from glassnet.nn._history import TrainingHistory
@@ -575,9 +576,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
             Findings (severity, layer, epochs, evidence, explanation, what to try),
             most severe first; ``print`` it, or ``rich.print`` it, or ``to_html()``.
         """
-        from glassnet.diagnostics import diagnose
-
-        return diagnose(self)
+        return hooks.diagnose(self)
 
     def __sklearn_is_fitted__(self) -> bool:
         # A diverged fit keeps its history_ but has no weights: it is not fitted.
@@ -785,17 +784,11 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
             self._warn_if_unhealthy(stacklevel)
 
     def _warn_if_unhealthy(self, stacklevel: int) -> None:
-        from glassnet.diagnostics import TrainingHealthWarning
-
-        severe = self.diagnose().severe
-        if severe:
-            text = "\n".join(f.message() for f in severe)
-            warnings.warn(
-                f"{text}\n(model.diagnose() for the full report; "
-                "health_warnings=False to silence this.)",
-                TrainingHealthWarning,
-                stacklevel=stacklevel,
-            )
+        # The rules that read the record live in glassnet.diagnostics, which installs
+        # them (hooks); without them there is nothing to warn about.
+        warning = hooks.health_warning(self)
+        if warning is not None:
+            warnings.warn(warning, stacklevel=stacklevel)
 
     # ------------------------------------------------------------ the fit protocol
     # How a trainer other than fit's own epoch loop (fit_many's stack) trains this
