@@ -7,7 +7,7 @@ activations relu, tanh and logistic, 48 networks, each trained with Adam for exa
 200 epochs (``tol=0``, ``n_iter_no_change=200``; ``n_iter_`` is checked) on the same
 1000 two-moons rows (noise 0.2, minibatches of 200), ``random_state=0``.
 
-* glassnet: ``glassnet.nn._batched.fit_many``, which trains the networks of one depth
+* glassnet: ``glassnet.nn._fit_many.fit_many``, which trains the networks of one depth
   as one stacked NumPy computation whatever their widths and activations (each
   activation applied to its own rows). With ``--n-jobs 1`` that is two stacks of 24,
   one per depth; with ``--n-jobs 2`` two joblib tasks of equal work (``tasks``): the
@@ -48,7 +48,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SkMLP
 from threadpoolctl import threadpool_info
 
-from glassnet.nn._batched import fit_many
+from glassnet.nn._fit_many import fit_many
 
 ACTIVATIONS = ("relu", "tanh", "logistic")
 WIDTHS = range(1, 9)

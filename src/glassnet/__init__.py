@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# The one place the version is written: pyproject.toml reads it from here (setuptools'
+# dynamic version).
 __version__ = "0.1.0"
 
 # Names imported on first use (PEP 562), not with the package: the command line

@@ -2,6 +2,7 @@
 
 import functools
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,7 +12,8 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from glassnet import MLPClassifier
 from glassnet.nn import TrainingDivergedError
 from glassnet.nn._activations import ACTIVATIONS
-from glassnet.nn._batched import DivergedInBatchWarning, _Stack, fit_many, with_ones
+from glassnet.nn._fit_many import DivergedInBatchWarning, fit_many
+from glassnet.nn._stack import Stack, with_ones
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
@@ -123,7 +125,7 @@ def test_mixed_depths_and_activations_are_grouped_and_returned_in_order():
 
 
 def test_networks_of_different_activations_share_one_stack_and_end_as_alone():
-    from glassnet.nn import _batched
+    from glassnet.nn import _fit_many
 
     X, y = _data("moons")
     # Stopping rules on: networks leave the stack at different epochs, and the
@@ -135,7 +137,7 @@ def test_networks_of_different_activations_share_one_stack_and_end_as_alone():
         for k in (1, 3, 6)
     ]
     estimators = [MLPClassifier(**params, **config) for config in configs]
-    assert len(_batched._chunks(estimators, X.shape[0])) == 1
+    assert len(_fit_many._chunks(estimators, X.shape[0])) == 1
     models = fit_many(X, y, configs, **params)
     assert len({model.n_iter_ for model in models}) > 1
     for config, model in zip(configs, models, strict=True):
@@ -165,7 +167,7 @@ def test_padding_stays_exactly_zero(activations):
     Y = np.eye(3, dtype=bool)[y]
     units = np.array([[2, 1, 3, 3], [2, 4, 1, 3], [2, 2, 2, 3]])
     hidden = [[ACTIVATIONS[name]] * 2 for name in activations]
-    stack = _Stack(units, hidden, "softmax", np.float64)
+    stack = Stack(units, hidden, "softmax", np.float64)
     rng = np.random.default_rng(0)
     stack.params[:] = rng.uniform(-1, 1, stack.params.shape) * stack.mask
     m = np.zeros_like(stack.params)
@@ -247,14 +249,14 @@ def test_unsupported_parameters_are_refused(params, match):
 
 
 def test_large_groups_are_split_into_stacks_with_the_same_results(monkeypatch):
-    from glassnet.nn import _batched
+    from glassnet.nn import _fit_many
 
     X, y = _data("moons")
     params = dict(max_iter=20, tol=0.0, activation="tanh")
     configs = _configs([(1,), (4,), (8,)], seeds=(0, 1, 2))
     whole = fit_many(X, y, configs, **params)
-    monkeypatch.setattr(_batched, "_STACK_ELEMENTS", 200 * 8 * 2)  # two wide nets a stack
-    assert len(_batched._chunks([MLPClassifier(**params, **c) for c in configs], 700)) > 3
+    monkeypatch.setattr(_fit_many, "_STACK_ELEMENTS", 200 * 8 * 2)  # two wide nets a stack
+    assert len(_fit_many._chunks([MLPClassifier(**params, **c) for c in configs], 700)) > 3
     split = fit_many(X, y, configs, **params)
     for config, a, b in zip(configs, whole, split, strict=True):
         _assert_same(a, b)
@@ -265,7 +267,7 @@ def test_networks_that_would_shuffle_alike_share_their_draws_and_end_as_alone():
     # Same int seed and layers (an activation and learning-rate grid): the same
     # orders every epoch, drawn once; they stop at different epochs, the group's
     # first (which draws) among the first to leave, and each still ends as alone.
-    from glassnet.nn._batched import _shared_draws
+    from glassnet.nn._fit_many import _shared_draws
 
     X, y = _data("moons")
     params = dict(max_iter=60, batch_size=64)
@@ -277,11 +279,13 @@ def test_networks_that_would_shuffle_alike_share_their_draws_and_end_as_alone():
         dict(hidden_layer_sizes=(4,), random_state=0),
     ]
     estimators = [MLPClassifier(**params, **c) for c in configs]
-    for est in estimators:  # as the initial weights draw: one number per parameter
-        est._random_state = np.random.RandomState(est.random_state)
+    starts = [
+        SimpleNamespace(random_state=np.random.RandomState(c["random_state"])) for c in configs
+    ]
+    for est, start in zip(estimators, starts, strict=True):  # as the initial weights draw
         (units,) = est.hidden_layer_sizes
-        est._random_state.uniform(size=3 * units + units + 1)
-    assert _shared_draws(estimators).tolist() == [0, 0, 0, 3, 4]
+        start.random_state.uniform(size=3 * units + units + 1)  # one number per parameter
+    assert _shared_draws(estimators, starts).tolist() == [0, 0, 0, 3, 4]
     models = fit_many(X, y, configs, **params)
     assert models[0].n_iter_ < models[1].n_iter_
     for config, model in zip(configs, models, strict=True):

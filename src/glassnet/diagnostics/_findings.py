@@ -199,6 +199,17 @@ class HealthReport:
             "advice": self.advice_text(dialect),
         }
 
+    def warning(self) -> TrainingHealthWarning | None:
+        """Return the warning ``fit`` ends with when a finding is severe, else None."""
+        severe = self.severe
+        if not severe:
+            return None
+        text = "\n".join(f.message() for f in severe)
+        return TrainingHealthWarning(
+            f"{text}\n(model.diagnose() for the full report; "
+            "health_warnings=False to silence this.)"
+        )
+
     def codes(self) -> list[str]:
         """Return the codes of the findings, in order."""
         return [f.code for f in self.findings]

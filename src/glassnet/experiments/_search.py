@@ -30,7 +30,7 @@ from glassnet.diagnostics import TrainingHealthWarning
 from glassnet.experiments._result import SmallestNetwork, n_parameters, summarize
 from glassnet.experiments._runner import Run, task_runner
 from glassnet.nn import MLPClassifier, TrainingDivergedError
-from glassnet.nn._batched import DivergedInBatchWarning, batch_unsupported, fit_many
+from glassnet.nn._fit_many import DivergedInBatchWarning, batch_unsupported, fit_many
 
 Array = np.ndarray
 Architecture = tuple[int, ...]
@@ -113,7 +113,7 @@ def smallest_network(
 
     With Adam or SGD (the default trains Adam) the seeds of an architecture
     are trained together on the batched engine, one stacked NumPy computation
-    (:func:`glassnet.nn._batched.fit_many`), which ends each network where its
+    (:func:`glassnet.nn._fit_many.fit_many`), which ends each network where its
     own ``fit`` would (to rounding), so the scores are those of lone fits.
     L-BFGS, early stopping, dropout and the other settings the engine does not
     stack are fitted one network at a time.

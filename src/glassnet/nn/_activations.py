@@ -9,12 +9,31 @@ arrays, so that the training loop allocates nothing:
 
 Most derivatives are written in terms of the output ``a`` (as scikit-learn does), so
 the pre-activation need not be kept. GELU, swish and mish cannot be, and ask for ``z``.
+``backward`` takes an optional ``scratch`` array shaped like ``delta``: the usual
+activations write their temporaries there, so that a training loop that passes one
+allocates nothing (the same operations in the same order, so the same numbers).
+
+Everything the rest of the package needs to know about an activation is on its
+``Activation`` object, so that the network, the batched stack, the recorder and the
+diagnostics ask it rather than switching on names:
+
+- ``family``: 'relu' (ReLU-like: passes gradient where ``z > 0``), 'bounded'
+  (logistic, tanh: saturate at their asymptotes) or 'linear' (identity);
+- ``active_rule(thresholds)``: where a unit counts as *active*: ``z > 0`` for the
+  ReLU family, away from the asymptotes for bounded ones (outside: saturated);
+- ``mask_derivative``: ``f'(z)`` is 1 where active and 0 elsewhere (relu), so the
+  active mask is the derivative and a unit inactive on every sample is dead;
+- ``histogram_range``: the fixed range of the recorder's histograms of its outputs;
+- ``negated``: an optional faster form for an input stored negated (logistic);
+- ``elementwise_cost``: what its forward and backward cost, for the stack's planning.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy.special import expit, ndtr
@@ -41,9 +60,34 @@ def _zeros_like(a: Array) -> Array:
     return buf[: a.size].reshape(a.shape)
 
 
+ActiveRule = Callable[[Array, Array], None]
+"""``rule(a, out)`` writes 1.0 into ``out`` where a unit is active on a sample, 0.0 elsewhere."""
+
+
+class Thresholds(Protocol):
+    """When a bounded unit counts as saturated (``SaturationThresholds`` in ``_recorder``)."""
+
+    logistic: float
+    tanh: float
+
+
+@dataclass(frozen=True)
+class Negated:
+    """An activation's forward and derivative for an input stored negated, ``-z``.
+
+    The batched stack stores the layers into logistic units negated, because
+    ``1 / (1 + exp(-z))`` computed from ``-z`` needs no negation pass: ``forward(-z,
+    out)`` writes ``f(z)``; ``backward(a, z, delta, scratch)`` multiplies ``delta`` by
+    ``df/d(-z)`` (as ``Activation.backward`` does by ``df/dz``).
+    """
+
+    forward: Callable[[Array, Array], None]
+    backward: Callable[[Array, Array | None, Array, Array], None]
+
+
 @dataclass(frozen=True)
 class Activation:
-    """A named activation function with its in-place derivative.
+    """A named activation function with its in-place derivative and its facts.
 
     Attributes
     ----------
@@ -52,15 +96,66 @@ class Activation:
     forward : callable
         ``forward(z, out)`` writes the activation of ``z`` into ``out``.
     backward : callable
-        ``backward(a, z, delta)`` multiplies ``delta`` by the derivative at ``z``.
+        ``backward(a, z, delta, scratch=None)`` multiplies ``delta`` by the derivative
+        at ``z``; ``scratch``, when given, is an array like ``delta`` for temporaries.
     needs_input : bool
         Whether ``backward`` needs the pre-activation ``z`` (otherwise ``z`` is None).
+    family : {'relu', 'bounded', 'linear'}
+        ReLU-like (passes gradient back where ``z > 0``), bounded (saturates at its
+        asymptotes) or linear.
+    active_above : float
+        ReLU family: the output above which the input is positive (the unit active).
+    saturation : callable or None
+        Bounded family: ``saturation(thresholds)`` returns the rule that marks the
+        outputs away from the asymptotes (active; elsewhere the unit is saturated).
+    mask_derivative : bool
+        ``f'(z)`` is exactly 1 where the unit is active and 0 elsewhere (relu): the
+        active mask doubles as the derivative, and a unit inactive on every sample
+        gets no gradient at all: it is dead.
+    histogram_range : tuple of float
+        The fixed range of the histograms of its outputs (outliers go to the end bins).
+    negated : Negated or None
+        A faster forward and derivative for an input stored negated (logistic).
+    elementwise_cost : tuple of (int, float)
+        Its forward and backward on a slice: NumPy calls, and ns per element; the
+        batched stack weighs them to decide how finely to cut a layer into runs.
     """
 
     name: str
     forward: Callable[[Array, Array], None]
-    backward: Callable[[Array, Array | None, Array], None]
+    backward: Callable[..., None]
     needs_input: bool = False
+    family: str = "relu"
+    active_above: float = 0.0
+    saturation: Callable[[Thresholds], ActiveRule] | None = None
+    mask_derivative: bool = False
+    histogram_range: tuple[float, float] = (-3.0, 6.0)
+    negated: Negated | None = None
+    elementwise_cost: tuple[int, float] = (6, 10.0)
+
+    def active_rule(self, thresholds: Thresholds) -> ActiveRule | None:
+        """Return ``rule(a, out)`` writing 1.0 where a unit is active, 0.0 elsewhere.
+
+        Parameters
+        ----------
+        thresholds : SaturationThresholds
+            When a bounded unit counts as saturated.
+
+        Returns
+        -------
+        callable or None
+            None for a linear activation, which is always active.
+        """
+        if self.family == "bounded":
+            return self.saturation(thresholds)
+        if self.family != "relu":
+            return None
+        cut = self.active_above
+
+        def rule(a: Array, out: Array) -> None:
+            np.greater(a, cut, out=out, casting="unsafe")
+
+        return rule
 
 
 def _identity(z: Array, out: Array) -> None:
@@ -69,7 +164,7 @@ def _identity(z: Array, out: Array) -> None:
         out[...] = z
 
 
-def _identity_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _identity_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     pass
 
 
@@ -78,10 +173,41 @@ def _logistic(z: Array, out: Array) -> None:
     expit(z, out=out)
 
 
-def _logistic_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _logistic_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # f' = f (1 - f), in the order scikit-learn uses so results agree to the bit.
     delta *= a
-    delta *= 1 - a
+    delta *= np.subtract(1, a, out=scratch)
+
+
+def _logistic_unsaturated(thresholds: Thresholds) -> ActiveRule:
+    half = 0.5 - thresholds.logistic
+
+    def rule(a: Array, out: Array) -> None:  # margin <= a <= 1 - margin
+        np.subtract(a, 0.5, out=out)
+        np.abs(out, out=out)
+        np.less_equal(out, half, out=out, casting="unsafe")
+
+    return rule
+
+
+def _logistic_of_negated(z: Array, out: Array) -> None:
+    """Write the logistic function of ``-z``, ``1 / (1 + exp(z))``, into ``out``.
+
+    SciPy's ``expit`` formula, ``1 / (1 + exp(-x))``, with NumPy's SIMD ``exp`` (4x
+    faster than ``expit`` on the stack's arrays; it differs from the C library's in
+    the last bit for a few percent of inputs, so a stack's weights agree with a lone
+    fit to rounding, as they do through the BLAS kernels).
+    """
+    np.exp(z, out=out)
+    out += 1.0
+    np.divide(1.0, out, out=out)
+
+
+def _logistic_grad_of_negated(a: Array, z: Array | None, delta: Array, scratch: Array) -> None:
+    # da/d(-z) = -a (1 - a) = a (a - 1).
+    np.multiply(delta, a, out=delta)
+    np.subtract(a, 1, out=scratch)
+    np.multiply(delta, scratch, out=delta)
 
 
 def _tanh(z: Array, out: Array) -> None:
@@ -89,21 +215,37 @@ def _tanh(z: Array, out: Array) -> None:
     np.tanh(z, out=out)
 
 
-def _tanh_grad(a: Array, z: Array | None, delta: Array) -> None:
-    delta *= 1 - a**2
+def _tanh_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
+    d = np.multiply(a, a, out=scratch)  # a**2
+    np.subtract(1, d, out=d)
+    np.multiply(delta, d, out=delta)
+
+
+def _tanh_unsaturated(thresholds: Thresholds) -> ActiveRule:
+    level = thresholds.tanh
+
+    def rule(a: Array, out: Array) -> None:  # |a| <= level
+        np.abs(a, out=out)
+        np.less_equal(out, level, out=out, casting="unsafe")
+
+    return rule
 
 
 def _relu(z: Array, out: Array) -> None:
     """Rectified linear unit f(z) = max(0, z) (Nair & Hinton, 2010)."""
-    # Against an array of zeros NumPy takes its vectorised loop; against the scalar 0
-    # it does not, and that made this the costliest line of a small network's step.
-    np.maximum(z, _zeros_like(z), out=out)
+    # On a contiguous array, against an array of zeros NumPy takes its vectorised loop;
+    # against the scalar 0 it does not, and that made this the costliest line of a small
+    # network's step. On the stack's strided slices the scalar is faster (no view to make).
+    if z.flags.c_contiguous:
+        np.maximum(z, _zeros_like(z), out=out)
+    else:
+        np.maximum(z, 0.0, out=out)
 
 
-def _relu_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _relu_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # Multiplying by the mask is several times faster than scikit-learn's
     # `delta[a == 0] = 0` and gives the same numbers.
-    np.multiply(delta, a > 0, out=delta)
+    np.multiply(delta, np.greater(a, 0, out=scratch), out=delta)
 
 
 def _elu(z: Array, out: Array) -> None:
@@ -118,7 +260,7 @@ def _elu(z: Array, out: Array) -> None:
     out += neg
 
 
-def _elu_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _elu_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # f' = 1 for z > 0 and exp(z) = a + 1 otherwise; a + 1 <= 1 exactly there.
     d = a + 1
     np.minimum(d, 1, out=d)
@@ -135,7 +277,7 @@ def _selu(z: Array, out: Array) -> None:
     np.multiply(out, np.where(out > 0, _SELU_SCALE, _SELU_SCALE * _SELU_ALPHA), out=out)
 
 
-def _selu_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _selu_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # f' = λ for z > 0 and f + λα otherwise.
     delta *= np.where(a > 0, _SELU_SCALE, a + _SELU_SCALE * _SELU_ALPHA)
 
@@ -149,7 +291,7 @@ def _leaky_relu(z: Array, out: Array) -> None:
     np.maximum(z, _LEAKY_SLOPE * z, out=out)
 
 
-def _leaky_relu_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _leaky_relu_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     delta *= np.where(a > 0, 1.0, _LEAKY_SLOPE)
 
 
@@ -161,7 +303,7 @@ def _gelu(z: Array, out: Array) -> None:
     np.multiply(z, ndtr(z), out=out)
 
 
-def _gelu_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _gelu_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # f' = Φ(z) + z φ(z)
     phi = np.exp(-0.5 * z * z)
     phi *= _INV_SQRT_2PI
@@ -180,7 +322,7 @@ def _softplus(z: Array, out: Array) -> None:
     np.logaddexp(0, z, out=out)
 
 
-def _softplus_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _softplus_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # f' = σ(z) = 1 - exp(-f(z)), so the output suffices.
     d = np.expm1(-a)
     np.negative(d, out=d)
@@ -196,7 +338,7 @@ def _swish(z: Array, out: Array) -> None:
     np.multiply(z, expit(z), out=out)
 
 
-def _swish_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _swish_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # f' = σ + f (1 - σ)
     s = expit(z)
     d = 1 - s
@@ -216,7 +358,7 @@ def _mish(z: Array, out: Array) -> None:
     np.multiply(z, t, out=out)
 
 
-def _mish_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _mish_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # f' = tanh(sp) + z sech²(sp) σ(z),  sp = softplus(z)
     t = np.logaddexp(0, z)
     np.tanh(t, out=t)
@@ -234,23 +376,45 @@ def _softmax(z: Array, out: Array) -> None:
     out /= out.sum(axis=1, keepdims=True)
 
 
-def _output_grad(a: Array, z: Array | None, delta: Array) -> None:
+def _output_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # Output layers pair with their canonical loss: dL/dz = a - y directly.
     pass
 
 
+# softplus(z) > log 2 exactly when z > 0; the rest of the ReLU family is positive there.
+_SOFTPLUS_AT_0 = math.log(2.0)
+
 ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in [
-        Activation("identity", _identity, _identity_grad),
-        Activation("logistic", _logistic, _logistic_grad),
-        Activation("tanh", _tanh, _tanh_grad),
-        Activation("relu", _relu, _relu_grad),
+        Activation(
+            "identity", _identity, _identity_grad, family="linear", elementwise_cost=(1, 0.3)
+        ),
+        Activation(
+            "logistic",
+            _logistic,
+            _logistic_grad,
+            family="bounded",
+            elementwise_cost=(6, 3.5),
+            saturation=_logistic_unsaturated,
+            histogram_range=(0.0, 1.0),
+            negated=Negated(_logistic_of_negated, _logistic_grad_of_negated),
+        ),
+        Activation(
+            "tanh",
+            _tanh,
+            _tanh_grad,
+            family="bounded",
+            elementwise_cost=(4, 3.0),
+            saturation=_tanh_unsaturated,
+            histogram_range=(-1.0, 1.0),
+        ),
+        Activation("relu", _relu, _relu_grad, mask_derivative=True, elementwise_cost=(3, 1.7)),
         Activation("elu", _elu, _elu_grad),
         Activation("selu", _selu, _selu_grad),
         Activation("leaky_relu", _leaky_relu, _leaky_relu_grad),
         Activation("gelu", _gelu, _gelu_grad, needs_input=True),
-        Activation("softplus", _softplus, _softplus_grad),
+        Activation("softplus", _softplus, _softplus_grad, active_above=_SOFTPLUS_AT_0),
         Activation("swish", _swish, _swish_grad, needs_input=True),
         Activation("mish", _mish, _mish_grad, needs_input=True),
     ]
@@ -258,8 +422,14 @@ ACTIVATIONS: dict[str, Activation] = {
 """Hidden-layer activations by name."""
 
 OUTPUT_ACTIVATIONS: dict[str, Activation] = {
-    "logistic": Activation("logistic", _logistic, _output_grad),
-    "softmax": Activation("softmax", _softmax, _output_grad),
+    "logistic": Activation(
+        "logistic",
+        _logistic,
+        _output_grad,
+        family="bounded",
+        negated=Negated(_logistic_of_negated, _logistic_grad_of_negated),
+    ),
+    "softmax": Activation("softmax", _softmax, _output_grad, family="bounded"),
 }
 """Output activations; each is paired with its log loss so dL/dz = a - y."""
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from glassnet.nn._activations import ACTIVATIONS, get_activation
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -32,8 +34,11 @@ EPOCH_KEYS = (
     "weight_norm",
     "seconds",
 )
-RELU_FAMILY = ("relu", "leaky_relu", "elu", "selu", "gelu", "swish", "mish", "softplus")
-BOUNDED = ("logistic", "tanh")
+HISTOGRAM_BINS = 40
+# The families by name, for code that holds names (the record keeps names, so that it
+# pickles); each activation's family is on its Activation object.
+RELU_FAMILY = tuple(name for name, act in ACTIVATIONS.items() if act.family == "relu")
+BOUNDED = tuple(name for name, act in ACTIVATIONS.items() if act.family == "bounded")
 
 
 class TrainingHistory(Sequence):
@@ -281,11 +286,12 @@ class TrainingHistory(Sequence):
             table[:, :H, 4] = np.sqrt(np.maximum(block["moments"][:, :, 1] / n - mean**2, 0.0))
         share = self.thresholds.share
         for h, active in enumerate(self._block_active(block)):
-            if self.activations[h] in RELU_FAMILY:
+            act = get_activation(self.activations[h])
+            if act.family == "relu":
                 table[:, h, 8] = np.mean(active == 0, axis=1)
-            if self.activations[h] == "relu":
+            if act.mask_derivative:  # inactive everywhere: no gradient at all, dead
                 table[:, h, 5] = table[:, h, 8]
-            if self.activations[h] in BOUNDED:
+            if act.family == "bounded":
                 table[:, h, 6] = np.mean(active < 1.0 - share, axis=1)
             table[:, h, 7] = active.mean(axis=1)
         block["table"] = table
@@ -397,8 +403,6 @@ class TrainingHistory(Sequence):
         Only with ``record='full'``; values outside the range are counted in the end
         bins.
         """
-        from glassnet.nn._recorder import HISTOGRAM_BINS, histogram_range
-
         if not any(block["histograms"] is not None for block, _ in self._blocks):
             raise ValueError(
                 "Activation histograms are kept only with record='full'; fit the model "
@@ -410,7 +414,8 @@ class TrainingHistory(Sequence):
             for block, epochs in self._blocks:
                 if block["histograms"] is not None:
                     counts[epochs] = [per_epoch[h] for per_epoch in block["histograms"]]
-            out.append((counts, np.linspace(*histogram_range(act), HISTOGRAM_BINS + 1)))
+            lo, hi = get_activation(act).histogram_range
+            out.append((counts, np.linspace(lo, hi, HISTOGRAM_BINS + 1)))
         return out
 
     # ------------------------------------------------------------ tables

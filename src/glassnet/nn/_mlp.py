@@ -8,15 +8,17 @@ dropout, class weights, callbacks and a per-epoch training record.
 
 from __future__ import annotations
 
+import copy
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
@@ -26,6 +28,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from glassnet.nn import _hooks as hooks
 from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation, get_activation
 from glassnet.nn._blas import blas_threads_for, limit_blas_threads
 from glassnet.nn._history import TrainingHistory
@@ -33,9 +36,10 @@ from glassnet.nn._init import get_initializer
 from glassnet.nn._losses import log_loss
 from glassnet.nn._minibatches import Minibatches
 from glassnet.nn._network import Network, forward
-from glassnet.nn._optimizers import SGD, Adam, Optimizer
-from glassnet.nn._params import check_params
-from glassnet.nn._recorder import Recorder, SaturationThresholds, active_rule
+from glassnet.nn._optimizers import OPTIMIZERS, Optimizer, get_optimizer
+from glassnet.nn._params import batch_rows, check_params
+from glassnet.nn._recorder import Recorder, SaturationThresholds
+from glassnet.nn._stopping import no_improvement, warn_max_iter
 from glassnet.nn._validation import check_same_length, explain_bad_features, explain_bad_target
 
 Array = np.ndarray
@@ -44,7 +48,7 @@ EpochCallback = Callable[[dict[str, Any]], bool | None]
 
 def _check_solver(est: MLPClassifier) -> bool:
     # As in scikit-learn, partial_fit exists only for the stochastic solvers.
-    if est.solver not in ("sgd", "adam"):
+    if est.solver not in OPTIMIZERS:
         raise AttributeError(
             f"partial_fit is only available for stochastic optimizers. {est.solver} is not "
             "stochastic; use solver='sgd' or 'adam'."
@@ -56,7 +60,40 @@ class TrainingDivergedError(ValueError):
     """Training produced a non-finite loss or non-finite weights."""
 
 
-class MLPClassifier(ClassifierMixin, BaseEstimator):
+@dataclass
+class TrainingStart:
+    """What a trainer outside the estimator needs to run its epochs.
+
+    Returned by ``MLPClassifier._start_training`` (see its "fit protocol" section).
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The validated inputs, C-contiguous, in the training dtype.
+    Y : ndarray of shape (n_samples, n_outputs)
+        The targets as a 0/1 indicator matrix (bool).
+    layer_units : list of int
+        ``[n_features, *hidden_layer_sizes, n_outputs]``.
+    activations : list of Activation
+        One per hidden layer.
+    random_state : RandomState
+        The generator that drew the initial weights; it draws each epoch's order.
+    batch_rows : int
+        Rows per minibatch.
+    no_improvement_count : int
+        Epochs without progress so far (the stopping rule's count).
+    """
+
+    X: Array
+    Y: Array
+    layer_units: list[int]
+    activations: list[Activation]
+    random_state: np.random.RandomState
+    batch_rows: int
+    no_improvement_count: int
+
+
+class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
     """Multi-layer perceptron classifier, a drop-in for scikit-learn's.
 
     Trains a feed-forward network of dense layers on the log loss with L-BFGS,
@@ -467,6 +504,67 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         )
         return hidden
 
+    def transform(self, X: Any, layer: int = -1) -> Array:
+        """Return a hidden layer's outputs: the network as a feature extractor.
+
+        With the default, the last hidden layer's outputs, the features the output
+        layer classifies from, so a fitted network can feed another estimator in a
+        ``Pipeline``. Only the layers up to ``layer`` are computed.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        layer : int, default=-1
+            Which hidden layer, indexed as ``hidden_layer_sizes``: 0 is the first,
+            -1 the last.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, hidden_layer_sizes[layer])
+            The layer's outputs (after its activation), in the model's dtype.
+
+        Raises
+        ------
+        ValueError
+            If the network has no hidden layer, or ``layer`` is not one of them.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_moons
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from glassnet import MLPClassifier
+        >>> X, y = make_moons(200, noise=0.1, random_state=0)
+        >>> net = MLPClassifier((16, 8), max_iter=300, random_state=0).fit(X, y)
+        >>> net.transform(X).shape, net.transform(X, layer=0).shape
+        ((200, 8), (200, 16))
+        >>> pipe = make_pipeline(net, LogisticRegression()).fit(X, y)
+        """
+        check_is_fitted(self)
+        n_hidden = len(self.coefs_) - 1
+        valid = isinstance(layer, int | np.integer) and not isinstance(layer, bool)
+        if not valid or not -n_hidden <= layer < n_hidden:
+            if n_hidden == 0:
+                raise ValueError(
+                    "transform returns a hidden layer's outputs, and this network has none "
+                    "(hidden_layer_sizes=()). Give it a hidden layer, or use predict_proba."
+                )
+            raise ValueError(
+                f"layer={layer!r} is not a hidden layer of this network, which has "
+                f"{n_hidden} (hidden_layer_sizes={tuple(c.shape[1] for c in self.coefs_[:-1])}); "
+                f"pass an int from {-n_hidden} to {n_hidden - 1}."
+            )
+        stop = int(layer) % n_hidden + 1  # weight layers up to the wanted hidden one
+        out, _ = forward(
+            self._check_X(X),
+            self.coefs_[:stop],
+            self.intercepts_[:stop],
+            self._hidden_acts[:stop],
+            OUTPUT_ACTIVATIONS[self.out_activation_],  # not reached: every layer is hidden
+        )
+        return out
+
     def diagnose(self) -> Any:
         """Read the training record and say what went wrong, in plain language.
 
@@ -478,9 +576,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             Findings (severity, layer, epochs, evidence, explanation, what to try),
             most severe first; ``print`` it, or ``rich.print`` it, or ``to_html()``.
         """
-        from glassnet.diagnostics import diagnose
-
-        return diagnose(self)
+        return hooks.diagnose(self)
 
     def __sklearn_is_fitted__(self) -> bool:
         # A diverged fit keeps its history_ but has no weights: it is not fitted.
@@ -490,6 +586,14 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
+        # transform outputs the training dtype: the input's when dtype is None.
+        preserved = ["float64", "float32"]
+        if self.dtype is not None:
+            try:
+                preserved = [np.dtype(self.dtype).name]
+            except TypeError:  # not a dtype: fit says so, tags must not raise
+                pass
+        tags.transformer_tags.preserves_dtype = preserved
         return tags
 
     def __getstate__(self) -> dict[str, Any]:
@@ -680,17 +784,112 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self._warn_if_unhealthy(stacklevel)
 
     def _warn_if_unhealthy(self, stacklevel: int) -> None:
-        from glassnet.diagnostics import TrainingHealthWarning
+        # The rules that read the record live in glassnet.diagnostics, which installs
+        # them (hooks); without them there is nothing to warn about.
+        warning = hooks.health_warning(self)
+        if warning is not None:
+            warnings.warn(warning, stacklevel=stacklevel)
 
-        severe = self.diagnose().severe
-        if severe:
-            text = "\n".join(f.message() for f in severe)
-            warnings.warn(
-                f"{text}\n(model.diagnose() for the full report; "
-                "health_warnings=False to silence this.)",
-                TrainingHealthWarning,
-                stacklevel=stacklevel,
-            )
+    # ------------------------------------------------------------ the fit protocol
+    # How a trainer other than fit's own epoch loop (fit_many's stack) trains this
+    # estimator, without reaching into its private attributes: _start_training does
+    # everything fit does before the first epoch, the trainer runs the epochs from the
+    # public attributes (coefs_, intercepts_, the hyperparameters) and what it returns,
+    # and _finish_training hands back what the epochs produced.
+
+    def _start_training(
+        self, X: Any, y: Any, *, like: MLPClassifier | None = None, stacklevel: int = 2
+    ) -> TrainingStart:
+        """Validate the data, draw the initial weights and start ``history_``, as ``fit``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs (dense).
+        y : array-like
+            Targets.
+        like : MLPClassifier, optional
+            An estimator already started on the same data: ``X`` and ``y`` are then its
+            ``TrainingStart.X`` and ``.Y``, and its classes and input checks are reused.
+        stacklevel : int, default=2
+            Where the batch-size warning points.
+
+        Returns
+        -------
+        TrainingStart
+        """
+        sizes, acts, _ = check_params(self)
+        if like is None:
+            X, Y = self._validate_input(X, y, incremental=False, reset=True)
+            X = np.ascontiguousarray(X)
+            self._warn_if_batch_too_large(X.shape[0], stacklevel + 1)
+        else:
+            Y = y
+            for name in ("n_features_in_", "feature_names_in_"):
+                if hasattr(like, name):
+                    setattr(self, name, getattr(like, name))
+            self._label_binarizer = copy.deepcopy(like._label_binarizer)
+            self.classes_ = self._label_binarizer.classes_
+        layer_units = [X.shape[1], *sizes, Y.shape[1]]
+        # The same draws in the same order as _training: weights first.
+        self._random_state = check_random_state(self.random_state)
+        self._initialize(Y, layer_units, acts, X.dtype)
+        self._hidden_acts = acts
+        self._diverged_at = None
+        thresholds = SaturationThresholds.from_param(self.saturation)
+        self.history_ = TrainingHistory(layer_units, [a.name for a in acts], thresholds)
+        return TrainingStart(
+            X,
+            Y,
+            layer_units,
+            acts,
+            self._random_state,
+            self._batch_rows(X.shape[0]),
+            self._no_improvement_count,
+        )
+
+    def _finish_training(
+        self,
+        epochs: Mapping[str, Array],
+        n_samples: int,
+        best_loss: float,
+        no_improvement_count: int,
+        params: tuple[list[Array], list[Array], Optimizer] | None,
+    ) -> None:
+        """Take the result of epochs run outside ``fit``.
+
+        Parameters
+        ----------
+        epochs : mapping of str to ndarray
+            The epoch-level columns of ``history_`` (``loss``, ``learning_rate``,
+            ``weight_norm``, ``seconds``, ...), one entry per epoch run.
+        n_samples : int
+            Training rows seen in each epoch.
+        best_loss : float
+            The stopping rule's best loss.
+        no_improvement_count : int
+            The stopping rule's count.
+        params : tuple or None
+            ``(coefs, intercepts, optimizer)`` at the end of training, or None when
+            training diverged in the epoch after the last one in ``epochs``.
+        """
+        self.history_.load_epochs(dict(epochs))
+        self.loss_curve_ = np.asarray(epochs["loss"], dtype=float).tolist()
+        self.n_iter_ = len(self.loss_curve_)
+        self.t_ += self.n_iter_ * n_samples
+        if self.n_iter_:
+            self.loss_ = self.loss_curve_[-1]
+        self.best_loss_ = float(best_loss)
+        self._no_improvement_count = int(no_improvement_count)
+        # Every fit draws a fresh RandomState (_training): the spent one only weighed
+        # on copies to and from worker processes (5 KB, 0.2 ms to load).
+        del self._random_state
+        if params is None:
+            for name in ("coefs_", "intercepts_"):
+                self.__dict__.pop(name, None)
+            self._diverged_at = self.n_iter_ + 1
+            return
+        self.coefs_, self.intercepts_, self._optimizer = params
 
     def _initialize(
         self, Y: Array, layer_units: list[int], acts: list[Activation], dtype: np.dtype
@@ -741,7 +940,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         exact = self.solver == "lbfgs"
         rules = None
         if self.record != "epochs":
-            rules = [active_rule(a.name, thresholds) for a in acts]
+            rules = [a.active_rule(thresholds) for a in acts]
         net = Network(
             layer_units, acts, output, dtype, dropout, sklearn_order=exact, active_rules=rules
         )
@@ -749,25 +948,22 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.coefs_, self.intercepts_ = net.coefs, net.intercepts
         return net
 
+    def _warn_if_batch_too_large(self, n_samples: int, stacklevel: int) -> None:
+        if self.batch_size != "auto" and self.batch_size > n_samples:
+            warnings.warn(
+                f"Got `batch_size` less than 1 or larger than sample size. It is going to "
+                f"be clipped to the {n_samples} training rows.",
+                stacklevel=stacklevel,
+            )
+
     def _batch_rows(self, n_samples: int) -> int:
         if self.solver == "lbfgs":
             return n_samples
-        return min(200, n_samples) if self.batch_size == "auto" else min(self.batch_size, n_samples)
+        return batch_rows(self.batch_size, n_samples)
 
     def _make_optimizer(self, n_params: int, dtype: np.dtype) -> Optimizer:
-        if self.solver == "sgd":
-            return SGD(
-                n_params,
-                dtype,
-                self.learning_rate_init,
-                self.learning_rate,
-                self.momentum,
-                self.nesterovs_momentum,
-                self.power_t,
-            )
-        return Adam(
-            n_params, dtype, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
-        )
+        optimizer = get_optimizer(self.solver)
+        return optimizer.from_params(self, n_params, dtype, self.learning_rate_init)
 
     def _split_validation(self, X: Any, Y: Array, sw: Array | None) -> tuple:
         """Hold out the early-stopping validation rows exactly as scikit-learn does."""
@@ -804,12 +1000,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self._optimizer = self._make_optimizer(net.params.size, net.params.dtype)
         X, Y, sw, X_val, Y_val, sw_val = self._split_validation(X, Y, sw)
         n_samples = X.shape[0]
-        if self.batch_size != "auto" and self.batch_size > n_samples:
-            warnings.warn(
-                f"Got `batch_size` less than 1 or larger than sample size. It is going to "
-                f"be clipped to the {n_samples} training rows.",
-                stacklevel=stacklevel,
-            )
+        self._warn_if_batch_too_large(n_samples, stacklevel + 1)
         batches = Minibatches(X, Y, sw, self._batch_rows(n_samples), self.shuffle)
         self.n_iter_ = 0  # counts this call's epochs, as in scikit-learn (warm_start too)
         dropout_rng = (
@@ -828,12 +1019,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 if stop or incremental:
                     break
                 if self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                        "and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                        stacklevel=stacklevel,
-                    )
+                    warn_max_iter(self.max_iter, stacklevel)
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.", stacklevel=stacklevel)
         if self.early_stopping:
@@ -921,19 +1107,22 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self, net: Network, loss: float, val_score: float | None
     ) -> None:
         if self.early_stopping:
-            if val_score < self.best_validation_score_ + self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
             if val_score > self.best_validation_score_:
-                self.best_validation_score_ = val_score
                 self._best_params = net.params.copy()
+            best, count = no_improvement(
+                val_score,
+                self.best_validation_score_,
+                self._no_improvement_count,
+                self.tol,
+                higher_is_better=True,
+            )
+            self.best_validation_score_ = float(best)
         else:
-            if loss > self.best_loss_ - self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            self.best_loss_ = min(self.best_loss_, loss)
+            best, count = no_improvement(
+                loss, self.best_loss_, self._no_improvement_count, self.tol
+            )
+            self.best_loss_ = float(best)
+        self._no_improvement_count = int(count)
 
     def _record(
         self, loss: float, val_loss: float | None, val_score: float | None, started: float

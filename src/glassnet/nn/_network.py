@@ -99,7 +99,8 @@ class Network:
     active_rules : list of callable or None, optional
         One per hidden layer (None entries allowed): ``rule(a, out)`` writes 1.0
         where a unit is active into ``out``, during every training forward pass, for
-        the recorder to count. A relu layer's mask doubles as its derivative.
+        the recorder to count. A relu layer's mask doubles as its derivative
+        (``Activation.mask_derivative``).
     """
 
     def __init__(
@@ -366,7 +367,7 @@ class _Step:
         self.act, self.p, self.rule = act, p, rule
         self.z, self.a, self.delta, self.mask, self.dropped = z, a, delta, mask, dropped
         self.active, self.z_in = active, z_in
-        self.relu_mask = active is not None and act.name == "relu"
+        self.relu_mask = active is not None and act.mask_derivative
 
     def drop(self, rng: np.random.Generator) -> Array:
         """Inverted dropout of this layer's output; returns the dropped copy."""

@@ -13,6 +13,7 @@ import numpy as np
 
 from glassnet.nn._activations import Activation, get_activation
 from glassnet.nn._init import get_initializer
+from glassnet.nn._optimizers import SOLVERS
 
 
 def check_params(est: Any) -> tuple[list[int], list[Activation], list[float]]:
@@ -41,7 +42,7 @@ def check_params(est: Any) -> tuple[list[int], list[Activation], list[float]]:
     acts = [get_activation(a) for a in per_layer("activation", est.activation, sizes)]
     get_initializer(est.init)
     dropout = [float(p) for p in per_layer("dropout", est.dropout, sizes)]
-    _check_choice("solver", est.solver, ("lbfgs", "sgd", "adam"))
+    _check_choice("solver", est.solver, SOLVERS)
     _check_choice("learning_rate", est.learning_rate, ("constant", "invscaling", "adaptive"))
     # (name, value, low, high, low included); high is always included
     bounds = [
@@ -84,6 +85,11 @@ def check_params(est: Any) -> tuple[list[int], list[Activation], list[float]]:
     if est.dtype is not None and np.dtype(est.dtype) not in (np.float32, np.float64):
         raise ValueError(f"dtype must be None, 'float32' or 'float64', got {est.dtype!r}.")
     return sizes, acts, dropout
+
+
+def batch_rows(batch_size: int | str, n_samples: int) -> int:
+    """Rows per minibatch of the stochastic solvers: 'auto' is ``min(200, n_samples)``."""
+    return min(200, n_samples) if batch_size == "auto" else min(batch_size, n_samples)
 
 
 def hidden_sizes(value: Any) -> list[int]:

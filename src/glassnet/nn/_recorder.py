@@ -10,7 +10,7 @@ minibatch and layer: the measurements cost a few per cent of training time (see
 ``benchmarks/engine_vs_sklearn.py``).
 
 A unit is *active* on a sample when its output is in the region where the activation
-passes gradient back:
+passes gradient back; each activation says where (``Activation.active_rule``):
 
 - ReLU family (relu, leaky_relu, elu, selu, gelu, swish, mish, softplus): input > 0.
   A relu unit inactive on every sample outputs exactly 0 and gets no gradient: it is
@@ -24,18 +24,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from glassnet.nn._history import RELU_FAMILY, TrainingHistory
+from glassnet.nn._history import HISTOGRAM_BINS, TrainingHistory
 
 Array = np.ndarray
-ActiveRule = Callable[[Array, Array], None]
-
-HISTOGRAM_BINS = 40
 
 
 @dataclass(frozen=True)
@@ -86,48 +82,6 @@ class SaturationThresholds:
                 f"0 < share <= 1; got {value!r}."
             )
         return out
-
-
-def active_rule(name: str, thresholds: SaturationThresholds) -> ActiveRule | None:
-    """Return ``rule(a, out)`` writing 1.0 where a unit is active, 0.0 elsewhere.
-
-    None for the identity, which is always active.
-    """
-    if name == "logistic":
-        half = 0.5 - thresholds.logistic
-
-        def rule(a: Array, out: Array) -> None:
-            np.subtract(a, 0.5, out=out)
-            np.abs(out, out=out)
-            np.less_equal(out, half, out=out, casting="unsafe")
-
-        return rule
-    if name == "tanh":
-        level = thresholds.tanh
-
-        def rule(a: Array, out: Array) -> None:
-            np.abs(a, out=out)
-            np.less_equal(out, level, out=out, casting="unsafe")
-
-        return rule
-    if name not in RELU_FAMILY:
-        return None
-    # softplus(z) > log 2 exactly when z > 0; the rest of the family is positive there.
-    cut = math.log(2.0) if name == "softplus" else 0.0
-
-    def rule(a: Array, out: Array) -> None:
-        np.greater(a, cut, out=out, casting="unsafe")
-
-    return rule
-
-
-def histogram_range(name: str) -> tuple[float, float]:
-    """Return the fixed histogram range of a layer's outputs (outliers go to the end bins)."""
-    if name == "logistic":
-        return 0.0, 1.0
-    if name == "tanh":
-        return -1.0, 1.0
-    return -3.0, 6.0
 
 
 class Recorder:
@@ -296,7 +250,7 @@ class Recorder:
                 np.dot(ones, active, out=counts[b])
         if self._full:
             for h, step in enumerate(self.net.plan[:-1]):
-                lo, hi = histogram_range(step.act.name)
+                lo, hi = step.act.histogram_range
                 hist = np.histogram(np.clip(step.a, lo, hi), HISTOGRAM_BINS, (lo, hi))[0]
                 self._hist[-1][h] += hist
         return norm
