@@ -288,3 +288,13 @@ def test_the_sweep_heatmap_draws_the_test_share_when_it_varies(tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["training"]["solver"] == "adam"
     assert (tmp_path / "s.png").read_bytes().startswith(PNG)
+
+
+def test_the_answer_in_the_plot_legend_is_in_words():
+    X, y = make_moons(200, noise=0.1, random_state=0)
+    result = smallest_network(X, y, target=0.97, seeds=2, max_units=8, max_layers=1)
+    labels = [text.get_text() for text in result.plot().get_legend().get_texts()]
+    width = result.hidden_layer_sizes[0]
+    assert labels[-1] == (
+        f"smallest: one hidden layer of {width} units, {result.n_parameters} parameters"
+    )

@@ -269,7 +269,9 @@ class SmallestNetwork:
                 s=250,
                 color="black",
                 zorder=3,
-                label=f"smallest: {self.hidden_layer_sizes} ({self.n_parameters} parameters)",
+                # In words: "(3,) (13 parameters)" read as two tuples.
+                label=f"smallest: {describe(self.hidden_layer_sizes)}, "
+                f"{self.n_parameters} parameters",
             )
         # Base 2, because the search probes widths 1, 2, 4, 8, ... before bisecting.
         ax.set_xscale("log", base=2)
