@@ -298,3 +298,10 @@ def test_the_answer_in_the_plot_legend_is_in_words():
     assert labels[-1] == (
         f"smallest: one hidden layer of {width} units, {result.n_parameters} parameters"
     )
+
+
+def test_the_search_plot_is_ticked_at_the_widths_tried():
+    X, y = make_moons(200, noise=0.1, random_state=0)
+    result = smallest_network(X, y, target=0.97, seeds=2, max_units=8, max_layers=1)
+    ticks = [int(t) for t in result.plot().get_xticks()]
+    assert ticks == sorted(int(u) for u in result.summary["units"].unique())

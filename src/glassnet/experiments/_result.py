@@ -247,7 +247,7 @@ class SmallestNetwork:
         """
         need("plot")
         import matplotlib.pyplot as plt
-        from matplotlib.ticker import ScalarFormatter
+        from matplotlib.ticker import NullLocator, ScalarFormatter
 
         if ax is None:
             _, ax = plt.subplots()
@@ -275,6 +275,9 @@ class SmallestNetwork:
             )
         # Base 2, because the search probes widths 1, 2, 4, 8, ... before bisecting.
         ax.set_xscale("log", base=2)
+        # Ticks at the widths tried (3, 6, 7 too, not only powers of two).
+        ax.set_xticks(sorted(int(units) for units in self.summary["units"].unique()))
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.xaxis.set_major_formatter(ScalarFormatter())
         ax.set(
             xlabel="units per hidden layer",
