@@ -80,7 +80,10 @@ def open_page(browser, playground):
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{playground.url}/{hash_}")
         page.get_by_test_id("epoch").wait_for()
-        wait_epoch(page, lambda e: e == 0)
+        # Ready: at epoch 0, or at the epoch a shared link asks for (the page may reach
+        # it before the first look, so waiting for 0 would wait for ever).
+        asked = re.search(r"epoch=(\d+)", hash_)
+        wait_epoch(page, lambda e: e == (int(asked.group(1)) if asked else 0))
         return page
 
     yield open_
