@@ -36,8 +36,10 @@ browser:
 	    echo "could not install $(BROWSER_PACKAGES): the browser tests will be skipped"; \
 	  else echo "no chromium or libatomic1, and no apt-get as root: the browser tests will be skipped"; fi; }
 
+# Each test file runs whole on one of two workers (its module fixtures shared), the
+# servers' and browsers' waiting overlapping the engine's computing.
 test: setup lint browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The same beside a throw-away PostgreSQL server (installed if missing, as root), so the
 # competition server is tested on PostgreSQL too; .ci/run does this.

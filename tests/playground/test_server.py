@@ -46,6 +46,17 @@ def test_step_trains_exactly_one_epoch(page):
         assert frame["lanes"][0]["series"]["epoch"] == [expected]
 
 
+def test_steps_clicked_faster_than_epochs_all_count(page):
+    page.configure(RELU_8_8)
+    for _ in range(5):  # sent at once: the run has trained none of them yet
+        page.send("step")
+    # Lost steps would leave it short of 5 (and this would time out).
+    page.until("frame", where=lambda m: not m["playing"] and m["epoch"] >= 5)
+    page.send("step")
+    after = page.until("frame", where=lambda m: not m["playing"] and m["epoch"] >= 6)
+    assert after["epoch"] == 6  # and none trained beyond
+
+
 def test_play_then_pause_stops_training(page):
     page.configure(RELU_8_8)
     page.send("speed", value=None)

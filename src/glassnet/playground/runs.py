@@ -132,7 +132,9 @@ class Run:
             self.playing, self._target = False, None
             self._send_frame()
         elif name == "step":
-            self.playing, self._target = False, self.epoch + 1
+            # Clicks faster than epochs add up: each is one more epoch, none is lost.
+            pending = self._target is not None and not self.playing
+            self.playing, self._target = False, (self._target if pending else self.epoch) + 1
         elif name == "run_to":
             self.playing, self._target = False, max(int(value), self.epoch)
             if self._target == self.epoch:
