@@ -126,3 +126,16 @@ def test_a_class_never_predicted_is_said_once_without_library_warnings(tmp_path)
     said = " ".join(done.stdout.split())
     assert "it answers '1' for every one of the 60 samples" in said
     assert "Warning" not in done.stderr and "site-packages" not in done.stderr, done.stderr
+
+
+def test_every_option_the_advice_can_name_exists():
+    import re
+
+    import typer
+
+    from glassnet.diagnostics._advice import CLI_OPTIONS
+
+    command = typer.main.get_command(app).commands["train"]
+    offered = {name for param in command.params for name in param.opts}
+    named = {re.match(r"--[a-z][a-z-]*", str(option)).group(0) for option in CLI_OPTIONS.values()}
+    assert named <= offered, named - offered
