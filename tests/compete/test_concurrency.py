@@ -132,6 +132,9 @@ def run_clients(arena: Arena, seconds: float, plan: list[tuple[str, str]], seed:
     answers: list[Answer] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(plan) + 1)
+    # The window starts when every client is ready (on a loaded machine, making the
+    # clients can take seconds, and the kill test's kill must fall inside the window).
+    started = threading.Event()
     stop_at = [0.0]
 
     def client(k: int, competition: str, team: str) -> None:
@@ -148,6 +151,7 @@ def run_clients(arena: Arena, seconds: float, plan: list[tuple[str, str]], seed:
             httpx.Client(base_url=arena.server.url, headers=headers, timeout=120) as twin,
         ):
             barrier.wait()
+            started.wait()
             while time.monotonic() < stop_at[0]:
                 roll = rng.random()
                 if roll < 0.05:
@@ -180,8 +184,9 @@ def run_clients(arena: Arena, seconds: float, plan: list[tuple[str, str]], seed:
     ]
     for thread in threads:
         thread.start()
-    stop_at[0] = time.monotonic() + seconds
     barrier.wait()
+    stop_at[0] = time.monotonic() + seconds
+    started.set()
     if during:
         during()
     for thread in threads:

@@ -100,3 +100,64 @@ def test_server_processes_share_the_token_guess_limit(live_server_factory):
             assert "(6 within a minute)" in refused.json()["detail"]
     finally:
         second.stop()
+
+
+def test_a_scored_submission_takes_few_statements(live_server_factory):
+    """What one scored submission costs the database, statement by statement.
+
+    The server is the real app, in this process (Starlette's client runs its lifespan),
+    on the test's database; every statement any engine sends is counted. At most
+    eight: the read's BEGIN, the competition, the team with its address's block (one
+    query), BEGIN IMMEDIATE, the daily count (one upsert), the repeat and the team's
+    best score (one query), the board's version (when the score beats the team's best)
+    and the row. The server before this count was kept sent twelve; a change that adds
+    a round trip to every submission fails here.
+    """
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from glassnet.compete.app import create_app
+    from glassnet.compete.config import Settings
+
+    server = live_server_factory(start=False)
+    path = f"/api/competitions/{server.competition}/submissions"
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split())[:60])
+
+    def body(seed: int) -> bytes:
+        labels = np.random.default_rng(seed).integers(0, 2, len(server.solution))
+        rows = [f"{i},{v}" for i, v in zip(server.solution.iloc[:, 0], labels, strict=True)]
+        return ("Id,Label\n" + "\n".join(rows) + "\n").encode()
+
+    app = create_app(Settings(database_url=server.database_url))
+    with TestClient(app) as client:
+        headers = {"Authorization": f"Bearer {server.token}"}
+        for seed in (1, 2):  # the first submission fills the server's caches
+            statements.clear()
+            event.listen(Engine, "before_cursor_execute", count)
+            try:
+                answer = client.post(path, headers=headers, files={"file": ("p.csv", body(seed))})
+            finally:
+                event.remove(Engine, "before_cursor_execute", count)
+            assert answer.status_code == 201, answer.text
+    # PostgreSQL's pool pings a connection as it lends it (pool_pre_ping): not a query.
+    sent = [s for s in statements if s != "SELECT 1"]
+    assert len(sent) <= 8, "\n".join(sent)
+
+
+def test_commits_wait_for_the_disk_only_when_told_to(new_database_url):
+    from sqlalchemy import text
+
+    url = new_database_url()
+    sqlite = url.startswith("sqlite")
+    query = "PRAGMA synchronous" if sqlite else "SHOW synchronous_commit"
+    for each_commit, expected in ((False, (1, "off")), (True, (2, "on"))):
+        engine = make_engine(url, sync_each_commit=each_commit)
+        try:
+            with engine.connect() as connection:
+                assert connection.execute(text(query)).scalar() == expected[0 if sqlite else 1]
+        finally:
+            engine.dispose()

@@ -54,7 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(upgrade, settings.database_url)
-        engine = make_engine(settings.database_url, settings.sqlite_busy_timeout_ms)
+        engine = make_engine(
+            settings.database_url, settings.sqlite_busy_timeout_ms, settings.sync_each_commit
+        )
         app.state.sessionmaker = sessionmaker(engine, class_=Session, expire_on_commit=False)
         app.state.solutions = {}
         app.state.board_cache = BoardCache(service.leaderboard)

@@ -8,7 +8,7 @@ The counts live in the database (table ``auth_failures``), not in the server's m
 ``serve --workers N`` runs N processes, and a guesser spreading requests over them
 would otherwise get N times the limit. A failure is counted in a short transaction of
 its own (the request's may be rolled back); whether an address is blocked is read in
-the request's own session, one primary-key lookup.
+the request's own session, in the same query that finds the team of a token.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import ScalarSelect, delete, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,16 +59,23 @@ class FailedAuthLimiter:
         self.block = block
         self._clock = clock
 
-    def blocked_for(self, session: Session, address: str) -> float:
-        """Seconds the address stays blocked (0 when it is not), read in `session`."""
-        until = session.scalar(
-            select(AuthFailures.blocked_until).where(
-                AuthFailures.address == address[:_ADDRESS_LENGTH]
-            )
+    def blocked_until(self, address: str) -> ScalarSelect[datetime | None]:
+        """Return the address's block end as a subquery, to read beside another lookup."""
+        return (
+            select(AuthFailures.blocked_until)
+            .where(AuthFailures.address == address[:_ADDRESS_LENGTH])
+            .scalar_subquery()
         )
+
+    def seconds_left(self, until: datetime | None) -> float:
+        """Seconds until a block ending at `until` is over (0 for none, or one past)."""
         if until is None:
             return 0.0
         return max((until - self._clock()).total_seconds(), 0.0)
+
+    def blocked_for(self, session: Session, address: str) -> float:
+        """Seconds the address stays blocked (0 when it is not), read in `session`."""
+        return self.seconds_left(session.scalar(select(self.blocked_until(address))))
 
     def failed(self, factory: sessionmaker[Session], address: str) -> None:
         """Record a failed token check from the address (blocking it past the limit)."""

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
         (a double-click), returned again.
     sqlite_busy_timeout_ms : int
         How long a SQLite writer waits for another one before giving up.
+    sync_each_commit : bool
+        Whether each commit waits for the disk (off by default: a killed server loses
+        nothing, a power cut or a database crash may lose the last moment's
+        submissions, never the database; see ``glassnet.compete.db.make_engine``).
     auth_failures_per_minute : int
         After this many wrong tokens within a minute from one client address, every
         token check from it is answered 429 for ``auth_block_seconds``.
@@ -43,6 +47,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 5_000_000
     duplicate_window_seconds: float = 30.0
     sqlite_busy_timeout_ms: int = 30_000
+    sync_each_commit: bool = False
     auth_failures_per_minute: int = 20
     auth_block_seconds: float = 60.0
     trusted_proxies: str = ""

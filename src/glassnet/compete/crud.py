@@ -16,10 +16,10 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -34,6 +34,8 @@ from glassnet.compete.models import (
     Team,
 )
 from glassnet.compete.scoring import Metric, get_metric, ladder_releases
+
+T = TypeVar("T")
 
 # The longest team name (the column's length).
 TEAM_NAME_LENGTH = 100
@@ -247,15 +249,29 @@ def reset_token(session: Session, competition: Competition, name: str) -> str:
 
 def team_for_token(session: Session, competition: Competition, token: str | None) -> Team | None:
     """Find the team a token belongs to, or None."""
+    return team_and(session, competition, token, literal(None))[0]
+
+
+def team_and(
+    session: Session, competition: Competition, token: str | None, also: ColumnElement[T]
+) -> tuple[Team | None, T | None]:
+    """Find the team a token belongs to, reading `also` in the same query.
+
+    Returns the team (None for a missing or unknown token) and the value of `also`
+    (None when no team was found: the query gave no row).
+    """
     if not token:
-        return None
-    team = session.scalar(
-        select(Team).where(
+        return None, None
+    row = session.execute(
+        select(Team, also).where(
             Team.competition_id == competition.id, Team.token_hash == hash_token(token)
         )
-    )
+    ).first()
+    if row is None:
+        return None, None
+    team, value = row
     # The lookup is by hash; compare again in constant time all the same.
-    return team if team is not None and token_matches(token, team.token_hash) else None
+    return (team, value) if token_matches(token, team.token_hash) else (None, None)
 
 
 def is_revealed(competition: Competition, at: datetime | None = None) -> bool:
@@ -302,34 +318,33 @@ class Accepted:
     remaining_today: int
 
 
-def _lock_counter(session: Session, team: Team, day: str) -> DailyCount:
-    """Create the team's counter row for `day` if needed, and lock it."""
-    dialect = session.get_bind().dialect.name
-    values = {"team_id": team.id, "day": day, "used": 0, "invalid": 0}
-    if dialect == "postgresql":
-        statement = pg_insert(DailyCount).values(values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite_insert(DailyCount).values(values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        statement = insert(DailyCount).values(values)
-    session.execute(statement)
-    return session.scalars(
-        select(DailyCount)
-        .where(DailyCount.team_id == team.id, DailyCount.day == day)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+def _count_one(session: Session, team: Team, day: str, column: str, limit: int) -> int | None:
+    """Count one more in the team's `column` for `day`, unless that passes `limit`.
 
-
-def _take_one(session: Session, team: Team, day: str, column: str, limit: int) -> bool:
-    """Raise the day's `column` count by one if it is below `limit`, atomically."""
+    One statement creates the day's counter row if needed, raises the count while it is
+    below the limit and locks the row until the transaction ends (an upsert), so racing
+    requests of one team are counted one after the other. Returns the new count, or
+    None when the limit was already reached.
+    """
     counter = getattr(DailyCount, column)
-    result = session.execute(
-        update(DailyCount)
-        .where(DailyCount.team_id == team.id, DailyCount.day == day, counter < limit)
-        .values({column: counter + 1})
+    values = {"team_id": team.id, "day": day, "used": 0, "invalid": 0, column: 1}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        upsert: Any = pg_insert(DailyCount)
+    elif dialect == "sqlite":
+        upsert = sqlite_insert(DailyCount)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(f"no daily counter for the {dialect} database")
+    statement = (
+        upsert.values(values)
+        .on_conflict_do_update(
+            index_elements=[DailyCount.team_id, DailyCount.day],
+            set_={column: counter + 1},
+            where=counter < limit,
+        )
+        .returning(counter)
     )
-    return result.rowcount == 1
+    return session.execute(statement).scalar_one_or_none()
 
 
 def record_submission(
@@ -362,22 +377,23 @@ def record_submission(
     at = now()
     day = at.date().isoformat()
     begin_write(session)
-    counter = _lock_counter(session, team, day)
-    repeat = _recent_repeat(session, team, content_hash, at - timedelta(seconds=window_seconds))
-    if repeat is not None:
+    used = _count_one(session, team, day, "used", competition.daily_limit)
+    # Read after the count, which locks the team's counter: its other submissions wait.
+    repeat_id, best = _repeat_and_best(
+        session, competition, team, content_hash, at - timedelta(seconds=window_seconds)
+    )
+    if repeat_id is not None:
+        # A double-click of a file already taken (at the limit, too): not counted again.
         session.rollback()
-        return Accepted(repeat, True, max(competition.daily_limit - counter.used, 0))
-    used = counter.used
-    if not _take_one(session, team, day, "used", competition.daily_limit):
+        counted_before = competition.daily_limit if used is None else used - 1
+        left = max(competition.daily_limit - counted_before, 0)
+        return Accepted(session.get_one(Submission, repeat_id), True, left)
+    if used is None:
         session.rollback()
         raise LimitReached(_limit_message(competition.daily_limit, "submissions"))
     shown, released = _public_release(session, competition, team, solution, predictions, public)
-    if not late and _changes_the_board(session, competition, team, shown):
-        session.execute(
-            update(Competition)
-            .where(Competition.id == competition.id)
-            .values(board_version=Competition.board_version + 1)
-        )
+    if not late and _beats(competition, shown, best):
+        bump_board(session, competition)
     submission = Submission(
         competition_id=competition.id,
         team_id=team.id,
@@ -395,21 +411,44 @@ def record_submission(
     )
     session.add(submission)
     session.commit()
-    return Accepted(submission, False, competition.daily_limit - used - 1)
+    return Accepted(submission, False, competition.daily_limit - used)
 
 
-def _changes_the_board(
-    session: Session, competition: Competition, team: Team, shown: float
-) -> bool:
-    """Whether a new shown score is the team's first on the board or beats its best."""
-    greater = solution_metric(competition).greater_is_better
-    aggregate = func.max if greater else func.min
-    best = session.scalar(
-        select(aggregate(Submission.public_shown)).where(
-            Submission.team_id == team.id, ~Submission.late
+def _repeat_and_best(
+    session: Session, competition: Competition, team: Team, content_hash: str, since: datetime
+) -> tuple[int | None, float | None]:
+    """Read, in one query, the team's repeat of this file since `since` and its best score.
+
+    The repeat is the id of the team's latest submission of the same content (a
+    double-click), if any; the best is the best shown score of its submissions on the
+    board (late work left out), None before its first.
+    """
+    aggregate = func.max if solution_metric(competition).greater_is_better else func.min
+    repeat = (
+        select(Submission.id)
+        .where(
+            Submission.team_id == team.id,
+            Submission.content_hash == content_hash,
+            Submission.created_at >= since,
         )
+        .order_by(Submission.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    return best is None or (shown > best if greater else shown < best)
+    best = (
+        select(aggregate(Submission.public_shown))
+        .where(Submission.team_id == team.id, ~Submission.late)
+        .scalar_subquery()
+    )
+    repeat_id, best_shown = session.execute(select(repeat, best)).one()
+    return repeat_id, best_shown
+
+
+def _beats(competition: Competition, shown: float, best: float | None) -> bool:
+    """Whether a shown score is a team's first on the board or better than its best."""
+    if best is None:
+        return True
+    return shown > best if solution_metric(competition).greater_is_better else shown < best
 
 
 def solution_metric(competition: Competition) -> Metric:
@@ -463,22 +502,6 @@ def student_file(session: Session, competition: Competition, name: str) -> bytes
     )
 
 
-def _recent_repeat(
-    session: Session, team: Team, content_hash: str, since: datetime
-) -> Submission | None:
-    """Find the team's latest submission of the same file since `since`, if any."""
-    return session.scalars(
-        select(Submission)
-        .where(
-            Submission.team_id == team.id,
-            Submission.content_hash == content_hash,
-            Submission.created_at >= since,
-        )
-        .order_by(Submission.id.desc())
-        .limit(1)
-    ).first()
-
-
 def record_invalid(session: Session, competition: Competition, team: Team) -> None:
     """Count a refused file against the (larger) daily limit of refused files.
 
@@ -489,10 +512,9 @@ def record_invalid(session: Session, competition: Competition, team: Team) -> No
     """
     day = now().date().isoformat()
     begin_write(session)
-    _lock_counter(session, team, day)
-    allowed = _take_one(session, team, day, "invalid", competition.invalid_daily_limit)
+    counted = _count_one(session, team, day, "invalid", competition.invalid_daily_limit)
     session.commit()
-    if not allowed:
+    if counted is None:
         raise LimitReached(_limit_message(competition.invalid_daily_limit, "refused files"))
 
 

@@ -47,15 +47,20 @@ def require_team(
     request: Request, session: Session, competition: Competition, token: str | None
 ) -> Team:
     """Return the team whose token this is, or answer 401 (429 to an address that guesses)."""
-    _refuse_if_blocked(request, session)
-    team = crud.team_for_token(session, competition, token)
+    limiter: FailedAuthLimiter = request.app.state.auth_limiter
+    address = _address(request)
+    # Whether the address is blocked is read with the team, in one query; a wrong
+    # token reads it on its own.
+    team, until = crud.team_and(session, competition, token, limiter.blocked_until(address))
     if team is None:
+        _refuse_if_blocked(limiter, limiter.blocked_for(session, address))
         _count_failure(request, token)
         raise HTTPException(
             401,
             "This needs your team's token (Authorization: Bearer TOKEN); "
             "the one given is missing or unknown. Ask your instructor for it.",
         )
+    _refuse_if_blocked(limiter, limiter.seconds_left(until))
     return team
 
 
@@ -63,7 +68,8 @@ def require_instructor(
     request: Request, session: Session, competition: Competition, token: str | None
 ) -> None:
     """Answer 401 unless the token is the competition's instructor token (429, see above)."""
-    _refuse_if_blocked(request, session)
+    limiter: FailedAuthLimiter = request.app.state.auth_limiter
+    _refuse_if_blocked(limiter, limiter.blocked_for(session, _address(request)))
     if not crud.token_matches(token, competition.instructor_token_hash):
         _count_failure(request, token)
         raise HTTPException(401, "This needs the instructor token (Authorization: Bearer TOKEN).")
@@ -73,10 +79,8 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _refuse_if_blocked(request: Request, session: Session) -> None:
-    """Answer 429 while the client's address is blocked for guessing tokens."""
-    limiter: FailedAuthLimiter = request.app.state.auth_limiter
-    left = limiter.blocked_for(session, _address(request))
+def _refuse_if_blocked(limiter: FailedAuthLimiter, left: float) -> None:
+    """Answer 429 while the client's address is blocked (`left` seconds more) for guessing."""
     if left > 0:
         seconds = max(int(left + 0.999), 1)
         raise HTTPException(
