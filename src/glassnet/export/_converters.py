@@ -124,7 +124,8 @@ def hidden_layers(nodes: GraphNodes, network: Any, x: str) -> str:
     str
         The name of the last hidden layer's output (``x`` when there is none).
     """
-    layers = zip(network.coefs_[:-1], network.intercepts_[:-1], hidden_activation_names(network))
+    names = hidden_activation_names(network)
+    layers = zip(network.coefs_[:-1], network.intercepts_[:-1], names, strict=True)
     for coef, intercept, name in layers:
         x = _onnx_form(ACTIVATIONS.get(name), name)(nodes, _dense(nodes, x, coef, intercept))
     return x

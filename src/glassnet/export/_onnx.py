@@ -205,7 +205,7 @@ def _steps(model: Any, path: str = "") -> list[tuple[str, Any]]:
 
 
 def _text_missing_as_empty(model: Any) -> Any:
-    """A copy of `model` whose imputers of text columns take the empty string as missing.
+    """Copy `model` so that its imputers of text columns take the empty string as missing.
 
     The training data's missing text was NaN, which an ONNX string tensor cannot
     hold (skl2onnx refuses such imputers); the model itself is left unchanged.
@@ -245,7 +245,7 @@ def _input_types(model: Any) -> list[tuple[str, Any]]:
 
 
 def _text_columns(columns: Any) -> set[str]:
-    """The columns of a fitted ColumnTransformer that an encoder learnt text categories of."""
+    """Name the columns of a fitted ColumnTransformer whose encoder learnt text categories."""
     text = set()
     for _, transformer, names in columns.transformers_:
         for _, step in _steps(transformer):
