@@ -212,20 +212,20 @@ def _text_missing_as_empty(model: Any) -> Any:
     """
     from sklearn.impute import SimpleImputer
 
-    text = [
-        step
+    text = {
+        id(step)
         for _, step in _steps(model)
         if isinstance(step, SimpleImputer)
-        and step.statistics_.dtype == object
+        and all(isinstance(value, str) for value in step.statistics_)
         and not isinstance(step.missing_values, str)
-    ]
+    }
     if not text:
         return model
-    model = copy.deepcopy(model)
-    for _, step in _steps(model):
-        if isinstance(step, SimpleImputer) and step.statistics_.dtype == object:
+    copied = copy.deepcopy(model)  # the same steps, in the same order
+    for (_, step), (_, original) in zip(_steps(copied), _steps(model), strict=True):
+        if id(original) in text:
             step.missing_values = ""
-    return model
+    return copied
 
 
 def _input_types(model: Any) -> list[tuple[str, Any]]:
