@@ -11,6 +11,7 @@ missing category is written (an empty string: ONNX text has no NaN).
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -145,6 +146,105 @@ def onnx_signature(proto: onnx.ModelProto) -> tuple[list[OnnxValue], list[OnnxVa
     return [value(i) for i in proto.graph.input], [value(o) for o in proto.graph.output]
 
 
+def example_inputs(model: Any) -> dict[str, np.ndarray]:
+    """One row of inputs for `model`'s ONNX form: 0 for every number, a known category for text.
+
+    Parameters
+    ----------
+    model : MLPClassifier or sklearn.pipeline.Pipeline
+        The model given to `to_onnx`.
+
+    Returns
+    -------
+    dict of str to ndarray
+        onnxruntime's inputs (``session.run(None, inputs)``): float32 arrays, and
+        arrays of str for text columns.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
+    first = model.steps[0][1] if isinstance(model, Pipeline) else model
+    columns = getattr(first, "feature_names_in_", None)
+    if not (isinstance(first, ColumnTransformer) and columns is not None):
+        return {"X": np.zeros((1, int(model.n_features_in_)), dtype=np.float32)}
+    text = _text_columns(first)
+    return {
+        str(c): np.array([[text[c][0]]]) if c in text else np.zeros((1, 1), dtype=np.float32)
+        for c in columns
+    }
+
+
+def onnxruntime_difference(proto: onnx.ModelProto, model: Any, inputs: dict[str, Any]) -> float:
+    """Run `proto` in onnxruntime and `model` in glassnet on the same rows; compare.
+
+    Parameters
+    ----------
+    proto : onnx.ModelProto
+        `to_onnx`'s result for `model`.
+    model : MLPClassifier or sklearn.pipeline.Pipeline
+        The model converted.
+    inputs : dict of str to ndarray
+        onnxruntime's inputs, as `example_inputs` makes them.
+
+    Returns
+    -------
+    float
+        The largest absolute difference between the probabilities (a classifier's)
+        or the predictions (a regressor's).
+    """
+    need("onnx")
+    import onnxruntime
+    import pandas as pd
+    from sklearn.base import is_classifier
+
+    session = onnxruntime.InferenceSession(
+        proto.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    outputs = session.run(None, inputs)
+    if list(inputs) == ["X"]:
+        rows: Any = inputs["X"]
+    else:
+        rows = pd.DataFrame({name: values[:, 0] for name, values in inputs.items()})
+    if is_classifier(model):
+        ours, theirs = model.predict_proba(rows), outputs[1]
+    else:
+        ours, theirs = model.predict(rows), outputs[0]
+    return float(np.max(np.abs(np.reshape(ours, np.shape(theirs)) - theirs)))
+
+
+def onnxruntime_example(path: str, inputs: dict[str, np.ndarray]) -> str:
+    """Write one line of Python that runs the ONNX file at `path` on `inputs` and prints.
+
+    Parameters
+    ----------
+    path : str
+        The ONNX file.
+    inputs : dict of str to ndarray
+        One row of inputs, as `example_inputs` makes them.
+
+    Returns
+    -------
+    str
+        Python code, e.g. ``import numpy as np, onnxruntime as ort; print(...)``.
+    """
+    # Strings in double quotes (JSON's are Python's too), so a shell quotes the line simply.
+    feeds = ", ".join(
+        f"{json.dumps(name)}: np.array({_literal(values.tolist())}"
+        + (", np.float32)" if values.dtype.kind == "f" else ")")
+        for name, values in inputs.items()
+    )
+    return (
+        "import numpy as np, onnxruntime as ort; "
+        f"print(ort.InferenceSession({json.dumps(path)}).run(None, {{{feeds}}}))"
+    )
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return json.dumps(value) if isinstance(value, str) else repr(value)
+
+
 _TYPE_NAMES = {"f4": "float", "f8": "double", "i8": "int64", "O8": "string", "b1": "bool"}
 
 
@@ -244,16 +344,16 @@ def _input_types(model: Any) -> list[tuple[str, Any]]:
     return [("X", FloatTensorType([None, int(model.n_features_in_)]))]
 
 
-def _text_columns(columns: Any) -> set[str]:
-    """Name the columns of a fitted ColumnTransformer whose encoder learnt text categories."""
-    text = set()
+def _text_columns(columns: Any) -> dict[str, list[str]]:
+    """Map the columns of a fitted ColumnTransformer whose encoder learnt text to those."""
+    text = {}
     for _, transformer, names in columns.transformers_:
         for _, step in _steps(transformer):
             categories = getattr(step, "categories_", None)
             if categories is None or isinstance(names, str):
                 continue
             text.update(
-                name
+                (name, [str(value) for value in values])
                 for name, values in zip(names, categories, strict=False)
                 if np.asarray(values).dtype.kind in "OUS"
             )
