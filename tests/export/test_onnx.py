@@ -25,7 +25,7 @@ from sklearn.preprocessing import StandardScaler
 import glassnet.nn
 from glassnet import MLPClassifier
 from glassnet.export import onnx_signature, to_onnx
-from glassnet.export._converters import convert_regressor
+from glassnet.export._converters import convert_regressor, register_converters
 from glassnet.nn._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, apply
 from glassnet.workflow.plane import PlaneFeatures
 from glassnet.workflow.preprocess import (
@@ -205,6 +205,18 @@ def test_a_network_inside_a_scikit_learn_pipeline():
     label, proba = run(to_onnx(pipeline), {"X": (X * 100).astype(np.float32)})
     np.testing.assert_allclose(proba, pipeline.predict_proba(X * 100), atol=TOLERANCE)
     np.testing.assert_array_equal(label, pipeline.predict(X * 100))
+
+
+def test_skl2onnx_converts_glassnet_s_networks_once_told_how():
+    X, y = multiclass()
+    model = fit(X, y, hidden_layer_sizes=(5,), activation="elu")
+    register_converters()
+    proto = skl2onnx_to_onnx(
+        model, X[:1].astype(np.float32), options={id(model): {"zipmap": False}}
+    )
+    label, proba = run(proto, {"X": X.astype(np.float32)})
+    np.testing.assert_allclose(proba, model.predict_proba(X), atol=TOLERANCE)
+    np.testing.assert_array_equal(label, model.predict(X))
 
 
 # ------------------------------------------------------------------ preprocessing

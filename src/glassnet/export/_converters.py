@@ -68,7 +68,7 @@ class GraphNodes:
     def constant(self, value: float | Array) -> str:
         """Add a constant and return its name: numbers in the graph's float type."""
         array = np.asarray(value)
-        if array.dtype.kind == "f":
+        if array.dtype.kind == "f" or isinstance(value, int | float):  # numbers: the float type
             array = array.astype(self.dtype)
         name = self.scope.get_unique_variable_name("constant")
         proto = _PROTO_TYPES[array.dtype.kind if array.dtype.kind in "OUS" else array.dtype.name]
