@@ -360,7 +360,7 @@ def test_onnxruntime_answers_as_glassnet_s_regressor(activation, loss):
     X, y = make_regression(100, n_features=4, noise=1, random_state=0)
     y = np.exp(y / 100) if loss == "poisson" else y / 50
     model = glassnet.nn.MLPRegressor(
-        (6, 5), activation=activation, loss=loss, max_iter=30, random_state=0
+        loss, hidden_layer_sizes=(6, 5), activation=activation, max_iter=30, random_state=0
     ).fit(X, y)
     (got,) = run(to_onnx(model), {"X": X.astype(np.float32)})
     np.testing.assert_allclose(got.ravel(), model.predict(X), rtol=TOLERANCE, atol=TOLERANCE)
