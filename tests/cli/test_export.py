@@ -7,6 +7,7 @@ import sys
 import warnings
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import pandas as pd
 import pytest
@@ -95,14 +96,15 @@ def test_the_printed_example_runs(trained, tmp_path, monkeypatch):
     assert "array([" in done.stdout and "dtype=float32" in done.stdout
 
 
-def test_without_onnx_the_file_is_named_after_the_model(trained, tmp_path):
+def test_without_onnx_the_file_is_named_after_the_model_and_opset_is_kept(trained, tmp_path):
     model, _ = trained
     copy = tmp_path / "titanic.glassnet"
     copy.write_bytes(model.read_bytes())
-    result = export(copy, "--quiet")
+    result = export(copy, "--opset", "17", "--quiet")
     assert result.exit_code == 0, result.output
     assert result.output == ""
-    assert (tmp_path / "titanic.onnx").stat().st_size > 0
+    written = onnx.load(tmp_path / "titanic.onnx")
+    assert [o.version for o in written.opset_import if o.domain == ""] == [17]
 
 
 def test_a_step_without_an_onnx_converter_is_named(tmp_path):
