@@ -90,8 +90,14 @@ with warnings.catch_warnings():
             "dask",
         ),
         ("from glassnet._console import main; main()", "cli"),
+        (
+            "from glassnet import MLPClassifier; from glassnet.export import to_onnx; "
+            "from sklearn.datasets import make_moons; X, y = make_moons(50); "
+            "to_onnx(MLPClassifier((2,), max_iter=2).fit(X, y))",
+            "onnx",
+        ),
     ],
-    ids=["plot", "dask", "cli"],
+    ids=["plot", "dask", "cli", "onnx"],
 )
 def test_a_missing_extra_is_named_with_its_install_command(code, extra):
     done = run(code)

@@ -24,8 +24,8 @@ def _run(block: int, name: str) -> None:
     exec(compile(code, f"README.md[{name}]", "exec"), {})
 
 
-def test_readme_has_the_six_python_blocks():
-    assert len(_python_blocks()) == 6
+def test_readme_has_the_seven_python_blocks():
+    assert len(_python_blocks()) == 7
 
 
 def test_course_quickstart_runs(tmp_path, monkeypatch, capsys):
@@ -84,3 +84,10 @@ def test_smallest_network_example_prints_what_the_readme_says(tmp_path, monkeypa
     assert "is one hidden layer of 3 units (13 parameters); it did on 8 of 10 seeds." in out
     assert "2 hidden layers: 3 units each (25 parameters), 9 of 10 seeds" in out
     assert (tmp_path / "smallest_network.png").stat().st_size > 0
+
+
+def test_onnx_export_example_prints_what_the_readme_says(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _run(6, "onnx")
+    assert capsys.readouterr().out == "True True\n"
+    assert (tmp_path / "moons.onnx").stat().st_size > 0

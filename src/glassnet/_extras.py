@@ -1,8 +1,8 @@
 """Which optional part of glassnet needs which package, and the message when it is missing.
 
 ``pip install glassnet`` brings what the engine, the metrics and the diagnosis need
-(NumPy, SciPy, scikit-learn, pandas); pictures, the command line, the servers and
-Dask come with extras. A feature whose extra is missing says which one to install,
+(NumPy, SciPy, scikit-learn, pandas); pictures, the command line, the servers, Dask
+and ONNX export come with extras. A feature whose extra is missing says which one to install,
 instead of ending in a bare ``ModuleNotFoundError``.
 """
 
@@ -23,6 +23,7 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("fastapi", "uvicorn", "sqlalchemy", "alembic", "pydantic_settings", "jinja2", "httpx"),
     ),
     "dask": ("experiments on a Dask cluster (scheduler=)", ("distributed",)),
+    "onnx": ("ONNX export (glassnet.export.to_onnx)", ("skl2onnx", "onnx", "onnxruntime")),
 }
 
 

@@ -7,7 +7,7 @@ import sys
 from glassnet.cli.search import PROBLEMS
 from glassnet.experiments._sweep import DATASETS
 
-HEAVY = ("sklearn", "pandas", "matplotlib", "scipy", "skops")
+HEAVY = ("sklearn", "pandas", "matplotlib", "scipy", "skops", "onnx", "skl2onnx", "onnxruntime")
 
 # Runs the command line in one fresh interpreter once per argument list (JSON on
 # argv[1]) and prints, after each, the heavy packages loaded so far.
@@ -24,7 +24,7 @@ for args in json.loads(sys.argv[1]):
 HELP = [
     ["--help"],
     ["--version"],
-    *([command, "--help"] for command in ("train", "predict", "evaluate", "inspect")),
+    *([command, "--help"] for command in ("train", "predict", "evaluate", "inspect", "export")),
     *([command, "--help"] for command in ("search", "sweep", "demo", "activations")),
     ["playground", "--help"],
     ["compete", "--help"],

@@ -10,6 +10,7 @@ from glassnet.cli.activations import activations
 from glassnet.cli.compete import app as compete_app
 from glassnet.cli.demo import demo
 from glassnet.cli.evaluate import evaluate
+from glassnet.cli.export import export
 from glassnet.cli.inspect_model import inspect_model
 from glassnet.cli.playground import playground
 from glassnet.cli.predict import predict
@@ -51,6 +52,7 @@ app.command()(activations)
 app.command()(predict)
 app.command()(evaluate)
 app.command(name="inspect")(inspect_model)
+app.command()(export)
 app.add_typer(compete_app, name="compete")
 app.command()(search)
 app.command(name="sweep")(sweep_command)

@@ -25,7 +25,10 @@ diagnostics ask it rather than switching on names:
   active mask is the derivative and a unit inactive on every sample is dead;
 - ``histogram_range``: the fixed range of the recorder's histograms of its outputs;
 - ``negated``: an optional faster form for an input stored negated (logistic);
-- ``elementwise_cost``: what its forward and backward cost, for the stack's planning.
+- ``elementwise_cost``: what its forward and backward cost, for the stack's planning;
+- ``onnx``: how to write it in ONNX operators, for ``glassnet.export`` (ONNX's own
+  operator where one exists, composed from others where none does). It only calls the
+  ``OnnxNode`` it is given, so this module imports nothing of ONNX.
 """
 
 from __future__ import annotations
@@ -69,6 +72,26 @@ class Thresholds(Protocol):
 
     logistic: float
     tanh: float
+
+
+class OnnxNode(Protocol):
+    """Adds one ONNX node to a graph being built and returns its output's name.
+
+    ``node(op_type, *inputs, **attributes)``: each input is the name of a value in the
+    graph, or a number that becomes a constant of the graph's float type. ``opset`` is
+    the graph's ONNX opset, for operators that newer opsets add (``glassnet.export``
+    passes one).
+    """
+
+    opset: int
+
+    def __call__(self, op_type: str, *inputs: str | float, **attributes: float) -> str:
+        """Add the node and return the name of its output."""
+        ...
+
+
+OnnxForm = Callable[[OnnxNode, str], str]
+"""``onnx(node, z)`` writes ``f(z)`` with ``node`` and returns the name of the result."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,10 @@ class Activation:
     elementwise_cost : tuple of (int, float)
         Its forward and backward on a slice: NumPy calls, and ns per element; the
         batched stack weighs them to decide how finely to cut a layer into runs.
+    onnx : callable or None
+        ``onnx(node, z)`` writes the activation of the graph value ``z`` with ONNX
+        operators (see `OnnxNode`) and returns the result's name; what
+        ``glassnet.export.to_onnx`` writes for this activation.
     """
 
     name: str
@@ -132,6 +159,7 @@ class Activation:
     histogram_range: tuple[float, float] = (-3.0, 6.0)
     negated: Negated | None = None
     elementwise_cost: tuple[int, float] = (6, 10.0)
+    onnx: OnnxForm | None = None
 
     def active_rule(self, thresholds: Thresholds) -> ActiveRule | None:
         """Return ``rule(a, out)`` writing 1.0 where a unit is active, 0.0 elsewhere.
@@ -381,6 +409,66 @@ def _output_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None 
     pass
 
 
+# ONNX forms: ONNX's own operator where the opset has one, else a composition. Float
+# attributes are stored as float32 in ONNX; the constants above round the same way.
+_INV_SQRT_2 = 0.7071067811865476
+
+
+def _identity_onnx(node: OnnxNode, z: str) -> str:
+    return z
+
+
+def _logistic_onnx(node: OnnxNode, z: str) -> str:
+    return node("Sigmoid", z)
+
+
+def _tanh_onnx(node: OnnxNode, z: str) -> str:
+    return node("Tanh", z)
+
+
+def _relu_onnx(node: OnnxNode, z: str) -> str:
+    return node("Relu", z)
+
+
+def _elu_onnx(node: OnnxNode, z: str) -> str:
+    return node("Elu", z, alpha=1.0)
+
+
+def _selu_onnx(node: OnnxNode, z: str) -> str:
+    return node("Selu", z, alpha=_SELU_ALPHA, gamma=_SELU_SCALE)
+
+
+def _leaky_relu_onnx(node: OnnxNode, z: str) -> str:
+    return node("LeakyRelu", z, alpha=_LEAKY_SLOPE)
+
+
+def _gelu_onnx(node: OnnxNode, z: str) -> str:
+    if node.opset >= 20:  # Gelu arrived in opset 20; its default is the exact form
+        return node("Gelu", z)
+    # z Φ(z) = z (1 + erf(z / √2)) / 2
+    half_z = node("Mul", z, 0.5)
+    return node("Mul", half_z, node("Add", node("Erf", node("Mul", z, _INV_SQRT_2)), 1.0))
+
+
+def _softplus_onnx(node: OnnxNode, z: str) -> str:
+    return node("Softplus", z)
+
+
+def _swish_onnx(node: OnnxNode, z: str) -> str:
+    # ONNX has a Swish operator from opset 24 on, newer than skl2onnx writes.
+    return node("Mul", z, node("Sigmoid", z))
+
+
+def _mish_onnx(node: OnnxNode, z: str) -> str:
+    if node.opset >= 18:  # Mish arrived in opset 18
+        return node("Mish", z)
+    return node("Mul", z, node("Tanh", node("Softplus", z)))
+
+
+def _softmax_onnx(node: OnnxNode, z: str) -> str:
+    return node("Softmax", z, axis=1)
+
+
 # softplus(z) > log 2 exactly when z > 0; the rest of the ReLU family is positive there.
 _SOFTPLUS_AT_0 = math.log(2.0)
 
@@ -388,7 +476,12 @@ ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in [
         Activation(
-            "identity", _identity, _identity_grad, family="linear", elementwise_cost=(1, 0.3)
+            "identity",
+            _identity,
+            _identity_grad,
+            family="linear",
+            elementwise_cost=(1, 0.3),
+            onnx=_identity_onnx,
         ),
         Activation(
             "logistic",
@@ -399,6 +492,7 @@ ACTIVATIONS: dict[str, Activation] = {
             saturation=_logistic_unsaturated,
             histogram_range=(0.0, 1.0),
             negated=Negated(_logistic_of_negated, _logistic_grad_of_negated),
+            onnx=_logistic_onnx,
         ),
         Activation(
             "tanh",
@@ -408,15 +502,29 @@ ACTIVATIONS: dict[str, Activation] = {
             elementwise_cost=(4, 3.0),
             saturation=_tanh_unsaturated,
             histogram_range=(-1.0, 1.0),
+            onnx=_tanh_onnx,
         ),
-        Activation("relu", _relu, _relu_grad, mask_derivative=True, elementwise_cost=(3, 1.7)),
-        Activation("elu", _elu, _elu_grad),
-        Activation("selu", _selu, _selu_grad),
-        Activation("leaky_relu", _leaky_relu, _leaky_relu_grad),
-        Activation("gelu", _gelu, _gelu_grad, needs_input=True),
-        Activation("softplus", _softplus, _softplus_grad, active_above=_SOFTPLUS_AT_0),
-        Activation("swish", _swish, _swish_grad, needs_input=True),
-        Activation("mish", _mish, _mish_grad, needs_input=True),
+        Activation(
+            "relu",
+            _relu,
+            _relu_grad,
+            mask_derivative=True,
+            elementwise_cost=(3, 1.7),
+            onnx=_relu_onnx,
+        ),
+        Activation("elu", _elu, _elu_grad, onnx=_elu_onnx),
+        Activation("selu", _selu, _selu_grad, onnx=_selu_onnx),
+        Activation("leaky_relu", _leaky_relu, _leaky_relu_grad, onnx=_leaky_relu_onnx),
+        Activation("gelu", _gelu, _gelu_grad, needs_input=True, onnx=_gelu_onnx),
+        Activation(
+            "softplus",
+            _softplus,
+            _softplus_grad,
+            active_above=_SOFTPLUS_AT_0,
+            onnx=_softplus_onnx,
+        ),
+        Activation("swish", _swish, _swish_grad, needs_input=True, onnx=_swish_onnx),
+        Activation("mish", _mish, _mish_grad, needs_input=True, onnx=_mish_onnx),
     ]
 }
 """Hidden-layer activations by name."""
@@ -428,8 +536,9 @@ OUTPUT_ACTIVATIONS: dict[str, Activation] = {
         _output_grad,
         family="bounded",
         negated=Negated(_logistic_of_negated, _logistic_grad_of_negated),
+        onnx=_logistic_onnx,
     ),
-    "softmax": Activation("softmax", _softmax, _output_grad, family="bounded"),
+    "softmax": Activation("softmax", _softmax, _output_grad, family="bounded", onnx=_softmax_onnx),
 }
 """Output activations; each is paired with its log loss so dL/dz = a - y."""
 
