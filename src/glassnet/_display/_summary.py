@@ -10,6 +10,7 @@ a footnote says why.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -125,7 +126,11 @@ class ModelSummary:
         total = self.n_parameters
         if total is not None:
             lines.append(f"Total parameters: {total:,}")
-        lines += [f"{h.MISSING} {note}" for note in self.notes]
+        width = max(len(rule), 60)
+        lines += [
+            textwrap.fill(note, width, initial_indent=f"{h.MISSING} ", subsequent_indent="  ")
+            for note in self.notes
+        ]
         return "\n".join(lines)
 
     __repr__ = __str__
