@@ -225,7 +225,7 @@ def test_a_diverged_fit_shows_its_record(moons):
     with pytest.raises(TrainingDivergedError):
         model.fit(X * 100, y)
     page = self_contained(ours(model._repr_html_()))
-    assert "diverged: the model is not fitted" in page.all_text
+    assert "Training (diverged: not fitted)" in page.all_text
     assert "Exploding gradients" in page.all_text
 
 
@@ -453,3 +453,17 @@ def test_sweep_shows_one_row_per_cell():
             assert row[4] == f"{cell['n_parameters']:.0f}"
         else:
             assert row[3:5] == ["none found", DASH]
+
+
+def test_colours_follow_the_notebooks_theme():
+    # Every colour of the style sheet is a --gn-* variable that reads JupyterLab's
+    # --jp-* variable first, with light fallbacks, and dark ones under
+    # prefers-color-scheme: dark.
+    css = ConfusionMatrix([0, 1], [0, 1])._repr_html_().split("</style>")[0]
+    light, dark = css.split("@media (prefers-color-scheme: dark)")
+    for sheet in (light, dark):
+        for name in ("fg", "muted", "line", "accent", "good", "warn", "bad"):
+            assert re.search(rf"--gn-{name}: var\(--jp-[a-z0-9-]+, ", sheet), name
+    rules = re.findall(r"(?<![-\w])(?:color|background|border[\w-]*|outline):\s*([^;]+);", css)
+    literal = [r for r in rules if re.search(r"#[0-9a-f]{3,6}\b", r) and "var(" not in r]
+    assert literal == ["#fff"]  # only the badges' text, on their coloured pill

@@ -14,10 +14,8 @@ from typing import Any
 import numpy as np
 
 from glassnet._display import _html as h
-from glassnet._display._summary import summarize
+from glassnet._display._summary import ModelSummary, summarize
 from glassnet._display._svg import sparkline
-
-_SEVERITY_TONE = {"severe": "severe", "warning": "warning", "info": "info"}
 
 
 def model_mimebundle(model: Any) -> dict[str, str]:
@@ -62,9 +60,9 @@ def model_html(model: Any) -> str:
     return sklearn_view + h.view(training_body(model), "model")
 
 
-def _chain(model: Any) -> str:
+def _chain(summary: ModelSummary) -> str:
     """Say the layers in one line: '2 inputs → 16 relu → 8 relu → 1 logistic'."""
-    rows = summarize(model).rows
+    rows = summary.rows
     parts = [f"{rows[0].units} input{'s' if rows[0].units != 1 else ''}"]
     parts += [f"{row.units} {row.activation}" for row in rows[1:]]
     return " \u2192 ".join(parts)
@@ -72,36 +70,8 @@ def _chain(model: Any) -> str:
 
 def training_body(model: Any) -> str:
     """Show the training summary of a model with a record, without the style sheet."""
-    history = model.history_
     summary = summarize(model)
-    epochs = len(history)
-    loss = history.loss
-    val_score = history.validation_score
-    fitted = hasattr(model, "coefs_")
-    facts = [
-        ("layers", _chain(model)),
-        ("parameters", f"{summary.n_parameters:,}" if summary.n_parameters is not None else "?"),
-        ("epochs", f"{epochs} ({getattr(model, 'solver', '?')})"),
-        ("final loss", h.number(loss[-1], 4)),
-    ]
-    if np.isfinite(val_score).any():
-        best = int(np.nanargmax(val_score))
-        facts.append(
-            (
-                "validation score",
-                f"{h.number(val_score[-1], 4)} (best {h.number(val_score[best], 4)}, "
-                f"epoch {best + 1})",
-            )
-        )
-    else:
-        facts.append(("validation score", f"{h.MISSING} (no early_stopping, no held-out rows)"))
-    classes = getattr(model, "classes_", None)
-    if fitted and classes is not None and not isinstance(classes, list):
-        shown = [str(c) for c in np.asarray(classes).tolist()[:8]]
-        more = f", \u2026 ({len(classes)} in all)" if len(classes) > 8 else ""
-        facts.append(("classes", ", ".join(shown) + more))
-    curve = loss_curve(history)
-    status = "Training" if fitted else "Training (diverged: the model is not fitted)"
+    status = "Training" if hasattr(model, "coefs_") else "Training (diverged: not fitted)"
     report = model.diagnose() if callable(getattr(model, "diagnose", None)) else None
     health = health_html(report) if report is not None else ""
     layers = (
@@ -109,10 +79,36 @@ def training_body(model: Any) -> str:
         + summary.html_body()
         + "</details>"
     )
+    facts = h.facts(_training_facts(model, summary))
     return (
         f'<div class="gn-section">{h.title(status)}{health}'
-        f'<div class="gn-row">{h.facts(facts)}{curve}</div>{layers}</div>'
+        f'<div class="gn-row">{facts}{loss_curve(model.history_)}</div>{layers}</div>'
     )
+
+
+def _training_facts(model: Any, summary: ModelSummary) -> list[tuple[str, str]]:
+    """Layers, parameters, epochs, final loss, validation score and classes."""
+    history = model.history_
+    total = summary.n_parameters
+    facts = [
+        ("layers", _chain(summary)),
+        ("parameters", f"{total:,}" if total is not None else h.MISSING),
+        ("epochs", f"{len(history)} ({getattr(model, 'solver', '?')})"),
+        ("final loss", h.number(history.loss[-1], 4)),
+    ]
+    scores = history.validation_score
+    if np.isfinite(scores).any():
+        best = int(np.nanargmax(scores))
+        score = f"{h.number(scores[-1], 4)} (best {h.number(scores[best], 4)}, epoch {best + 1})"
+    else:
+        score = f"{h.MISSING} (no early_stopping, no held-out rows)"
+    facts.append(("validation score", score))
+    classes = getattr(model, "classes_", None)
+    if hasattr(model, "coefs_") and classes is not None and not isinstance(classes, list):
+        shown = [str(c) for c in np.asarray(classes).tolist()[:8]]
+        more = f", \u2026 ({len(classes)} in all)" if len(classes) > 8 else ""
+        facts.append(("classes", ", ".join(shown) + more))
+    return facts
 
 
 def loss_curve(history: Any) -> str:
@@ -144,11 +140,11 @@ def health_html(report: Any) -> str:
         return f"<p>{h.badge('healthy', 'good')} {h.esc(headline)}</p>"
     worst = report.findings[0].severity
     n = len(report)
-    badge = h.badge(f"{n} finding{'s' if n != 1 else ''}: {worst}", _SEVERITY_TONE[worst])
+    badge = h.badge(f"{n} finding{'s' if n != 1 else ''}: {worst}", worst)
     items = []
     for f in report.findings:
         items.append(
-            f"<li>{h.badge(f.severity, _SEVERITY_TONE[f.severity])} <strong>{h.esc(f.label)}"
+            f"<li>{h.badge(f.severity, f.severity)} <strong>{h.esc(f.label)}"
             f"</strong><br>{h.esc(f.summary_text())}. {h.esc(f.explanation_text())}</li>"
         )
     advice = "".join(f"<li>{h.esc(a)}</li>" for a in report.advice_text("python"))
