@@ -467,3 +467,12 @@ def test_colours_follow_the_notebooks_theme():
     rules = re.findall(r"(?<![-\w])(?:color|background|border[\w-]*|outline):\s*([^;]+);", css)
     literal = [r for r in rules if re.search(r"#[0-9a-f]{3,6}\b", r) and "var(" not in r]
     assert literal == ["#fff"]  # only the badges' text, on their coloured pill
+
+
+def test_summary_of_logistic_regression_has_no_hidden_layer(moons):
+    X, y = moons
+    model = MLPClassifier((), max_iter=10, random_state=0).fit(X, y)
+    summary = model.summary()
+    assert [r.layer for r in summary.rows] == ["input", "output"]
+    assert summary.n_parameters == 3
+    assert summary.notes == ["The output layer is not checked for dead or saturated units."]

@@ -221,9 +221,9 @@ def summarize(model: Any) -> ModelSummary:
         rows.append(LayerRow(name, units[i + 1], act, params[i], dead, saturated, grad))
     if health:
         hidden_acts = [get_activation(a) for a in acts]
-        if any(not a.mask_derivative for a in hidden_acts) or n_hidden == 0:
+        if any(not a.mask_derivative for a in hidden_acts):
             notes.append(_DEAD)
-        if any(a.family != "bounded" for a in hidden_acts) or n_hidden == 0:
+        if any(a.family != "bounded" for a in hidden_acts):
             notes.append(_SATURATED)
         notes.append(_OUTPUT)
     epochs = len(history) if history is not None else None
