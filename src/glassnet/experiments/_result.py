@@ -231,6 +231,11 @@ class SmallestNetwork:
         lines += ["", "By depth:", *self._depth_lines(), "", self._search_line()]
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from glassnet._display import smallest_network_html
+
+        return smallest_network_html(self)
+
     def plot(self, ax: Any = None) -> Any:
         """Draw the share of seeds reaching the target against units per layer.
 

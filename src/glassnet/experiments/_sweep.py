@@ -708,6 +708,11 @@ class SweepResult:
         table["seconds"] = self.table["seconds"].map("{:.1f}".format)
         return head + "\n" + table.to_string(index=False)
 
+    def _repr_html_(self) -> str:
+        from glassnet._display import sweep_html
+
+        return sweep_html(self)
+
     def heatmap(
         self,
         value: str = "units",

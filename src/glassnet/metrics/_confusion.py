@@ -651,6 +651,11 @@ class ConfusionMatrix:
 
     __str__ = __repr__
 
+    def _repr_html_(self) -> str:
+        from glassnet._display import confusion_html
+
+        return confusion_html(self)
+
     # ------------------------------------------------------------------ explanations
 
     def explain(self, noun: str = "samples") -> str:

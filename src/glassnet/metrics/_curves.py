@@ -64,6 +64,17 @@ class RocCurve:
     auc: float
     positive_label: Any
 
+    def __repr__(self) -> str:
+        return (
+            f"RocCurve(auc={self.auc:.4g}, positive_label={self.positive_label!r}, "
+            f"{self.fpr.size} points)"
+        )
+
+    def _repr_html_(self) -> str:
+        from glassnet._display import roc_html
+
+        return roc_html(self)
+
 
 @dataclass(frozen=True)
 class PrecisionRecallCurve:
@@ -94,6 +105,18 @@ class PrecisionRecallCurve:
     average_precision: float
     prevalence: float
     positive_label: Any
+
+    def __repr__(self) -> str:
+        return (
+            f"PrecisionRecallCurve(average_precision={self.average_precision:.4g}, "
+            f"prevalence={self.prevalence:.4g}, positive_label={self.positive_label!r}, "
+            f"{self.thresholds.size} thresholds)"
+        )
+
+    def _repr_html_(self) -> str:
+        from glassnet._display import pr_html
+
+        return pr_html(self)
 
 
 # ---------------------------------------------------------------------------

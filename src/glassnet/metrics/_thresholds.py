@@ -65,6 +65,19 @@ class ThresholdChoice:
     fpr: float
     precision: float
 
+    def __repr__(self) -> str:
+        cm = self.confusion_matrix
+        return (
+            f"ThresholdChoice(threshold={self.threshold:.6g}, criterion={self.criterion!r}, "
+            f"value={self.value:.4g}, tpr={self.tpr:.4g}, fpr={self.fpr:.4g}, "
+            f"precision={self.precision:.4g}, TP={cm.tp}, FP={cm.fp}, FN={cm.fn}, TN={cm.tn})"
+        )
+
+    def _repr_html_(self) -> str:
+        from glassnet._display import threshold_html
+
+        return threshold_html(self)
+
 
 # ---------------------------------------------------------------------------
 # Threshold table

@@ -193,6 +193,11 @@ class TrainingHistory(Sequence):
         detail = "with per-layer measurements" if self.has_layers else "epoch-level only"
         return f"<TrainingHistory: {len(self)} epochs, {detail}>"
 
+    def _repr_html_(self) -> str:
+        from glassnet._display import history_html  # HTML is built outside the engine
+
+        return history_html(self)
+
     @property
     def has_layers(self) -> bool:
         """Whether the per-layer measurements were recorded (``record`` not 'epochs')."""

@@ -1234,3 +1234,32 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         if self.n_outputs_ == 1:
             out = out.ravel()
         return self._label_binarizer.inverse_transform(out)
+
+    # ------------------------------------------------------------ display
+
+    @property
+    def _repr_html_(self) -> Callable[[], str]:
+        # A property, as scikit-learn's: absent (AttributeError) under
+        # sklearn.set_config(display='text'). glassnet._display builds the HTML.
+        from glassnet._display import model_repr_html
+
+        return model_repr_html(self)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        from glassnet._display import model_mimebundle
+
+        return model_mimebundle(self)
+
+    def summary(self) -> Any:
+        """Describe the network layer by layer, with each layer's health after fitting.
+
+        Returns
+        -------
+        ModelSummary
+            Per layer: units, activation, parameters and, from the training record's
+            last epoch, the share of dead and of saturated units and the gradient norm.
+            ``print`` it for a table; ``to_frame()`` for a DataFrame.
+        """
+        from glassnet._display import summarize
+
+        return summarize(self)
