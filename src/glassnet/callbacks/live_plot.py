@@ -65,6 +65,7 @@ class LivePlot(Callback):
         self._handle = None
         self._cost = 0.0  # seconds the last redraw took
         self._drawn = time.perf_counter()  # when it ended
+        self._drawn_epoch = 0  # the last epoch it showed
 
     def on_epoch_end(self, model: Any, record: dict[str, Any]) -> None:
         """Redraw every ``every`` epochs."""
@@ -75,8 +76,9 @@ class LivePlot(Callback):
             self._draw(model)
 
     def on_train_end(self, model: Any) -> None:
-        """Draw the whole run."""
-        self._draw(model)
+        """Draw the whole run (unless its last epoch is drawn already)."""
+        if len(model.history_) != self._drawn_epoch:
+            self._draw(model)
 
     def _draw(self, model: Any) -> None:
         from matplotlib.figure import Figure
@@ -105,6 +107,7 @@ class LivePlot(Callback):
         self.redraws_ += 1
         self._drawn = time.perf_counter()
         self._cost = self._drawn - started
+        self._drawn_epoch = len(history)
 
     def _show(self, png: bytes) -> None:
         display = notebook_display()
