@@ -50,7 +50,7 @@ def same_weights(a, b):
 
 
 def net(**params):
-    return MLPClassifier((8,), random_state=0, health_warnings=False, **params)
+    return MLPClassifier((8,), **{"random_state": 0, "health_warnings": False, **params})
 
 
 # ------------------------------------------------------------------ the protocol
@@ -277,8 +277,28 @@ def test_one_callback_serves_fit_after_fit():
     assert (stop.best_epoch_, stop.stopped_epoch_) == first == (8, 12)
 
 
-def test_fit_many_takes_no_callbacks_and_says_so():
-    with pytest.raises(ValueError, match=r"config 0: fit_many does not support callbacks="):
+def test_fit_many_calls_plain_functions_as_each_network_s_fit_would():
+    records = {0: [], 1: []}
+    configs = [
+        {"random_state": 0, "callbacks": [records[0].append]},
+        # The second network's callback stops it after its third epoch.
+        {"random_state": 1, "callbacks": [records[1].append, lambda r: r["epoch"] == 3]},
+    ]
+    first, second = fit_many(X, y, configs, hidden_layer_sizes=(8,), max_iter=20)
+    assert (first.n_iter_, second.n_iter_) == (20, 3)
+    assert [r["epoch"] for r in records[1]] == [1, 2, 3]
+    for model, seed in ((first, 0), (second, 1)):
+        alone = net(random_state=seed, max_iter=model.n_iter_).fit(X, y)
+        for got, want in zip(records[seed], alone.history_, strict=True):
+            assert got.keys() == want.keys() - {"layers"} and got["grad_norm"] is None
+            for key in ("epoch", "loss", "learning_rate", "weight_norm"):
+                assert got[key] == pytest.approx(want[key], rel=1e-9)
+        for u, v in zip(weights(model), weights(alone), strict=True):
+            np.testing.assert_allclose(u, v, rtol=1e-9, atol=1e-12)
+
+
+def test_fit_many_refuses_callback_objects_and_says_why():
+    with pytest.raises(ValueError, match=r"config 0: .* not callback objects \(EarlyStopping\)"):
         fit_many(X, y, [{"random_state": 0}], callbacks=[EarlyStopping()], max_iter=5)
 
 
