@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pickle
 import sys
 import types
 import warnings
@@ -195,6 +196,15 @@ def test_reduce_lr_on_plateau_scales_adam_s_rate_from_then_on():
     np.testing.assert_allclose(ratio, expected, rtol=1e-12)
 
 
+def test_reduce_lr_on_plateau_carries_over_partial_fit_calls():
+    reduce = ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1, min_delta=10.0)
+    model = net(solver="sgd", learning_rate_init=0.1, callbacks=[reduce])
+    for _ in range(4):
+        model.partial_fit(X, y, classes=[0, 1])
+    # Epoch 1 sets the best; none beats it by 10, so every later epoch halves the rate.
+    np.testing.assert_allclose(model.history_.learning_rate, [0.1, 0.1, 0.05, 0.025])
+
+
 def test_reduce_lr_on_plateau_refuses_lbfgs():
     with pytest.raises(ValueError, match=r"'lbfgs' chooses its own steps by line search"):
         net(solver="lbfgs", callbacks=[ReduceLROnPlateau()]).fit(X, y)
@@ -266,6 +276,23 @@ def test_callbacks_work_inside_grid_search(tmp_path):
     alone = net(max_iter=own.best_epoch_, **{**NOISY, "alpha": best.alpha}).fit(X, y)
     assert same_weights(best, alone)
     pd.testing.assert_frame_equal(pd.read_csv(log), best.history_.epochs_frame(), check_dtype=False)
+
+
+def test_every_callback_travels_to_another_process(tmp_path):
+    # GridSearchCV(n_jobs=2) pickles the estimator, callbacks and all, for its workers.
+    shipped = [
+        EarlyStopping(),
+        ReduceLROnPlateau(),
+        CSVLogger(tmp_path / "log.csv"),
+        ModelCheckpoint(tmp_path / "m.glassnet"),
+        ProgressBar(file=None),
+        LivePlot(path=tmp_path / "p.png"),
+    ]
+    model = net(max_iter=2, callbacks=shipped[:5]).fit(X, y)
+    copies = pickle.loads(pickle.dumps(model)).callbacks
+    assert [type(c) for c in copies] == [type(c) for c in shipped[:5]]
+    assert copies[0].best_epoch_ == shipped[0].best_epoch_
+    assert type(pickle.loads(pickle.dumps(shipped[5]))) is LivePlot
 
 
 def test_one_callback_serves_fit_after_fit():

@@ -92,11 +92,12 @@ def report(
 
 def _columns(model: Any, X_test: Any, X_train: Any, pd: Any) -> Any:
     """Tabulate the input columns: their kind, missing values and treatment."""
+    named = isinstance(X_test, pd.DataFrame)
     frames = [X for X in (X_train, X_test) if X is not None]
     frames = [X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)) for X in frames]
-    names = getattr(model, "feature_names_in_", None)
     columns = list(frames[-1].columns)
-    shown = [str(n) for n in names] if names is not None else [f"x{i}" for i in columns]
+    # Arrays have no column names: x0, x1, ... as scikit-learn's get_feature_names_out.
+    shown = [str(c) for c in columns] if named else [f"x{i}" for i in columns]
     treatment = (
         "as the pipeline's steps do ("
         + " → ".join(type(step).__name__ for _, step in model.steps)
