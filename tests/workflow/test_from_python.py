@@ -83,16 +83,17 @@ def test_the_metadata_says_what_python_knows(models, tmp_path):
         glassnet.save(pipe, tmp_path / "x.glassnet", metadata={"object": "mine"})
 
 
-def test_glassnet_predict_reads_a_pipeline_saved_from_python(models, tmp_path):
+def test_the_commands_read_a_pipeline_saved_from_python(models, tmp_path):
     _, pipe = models
-    glassnet.save(pipe, tmp_path / "m.glassnet")
-    FRAME.assign(extra=1).to_csv(tmp_path / "rows.csv", index=False)
+    model = str(glassnet.save(pipe, tmp_path / "m.glassnet", metadata={"target": "label"}))
+    FRAME.assign(label=y).to_csv(tmp_path / "rows.csv", index=False)
     out = tmp_path / "p.csv"
-    result = CliRunner().invoke(
-        app, ["predict", str(tmp_path / "m.glassnet"), str(tmp_path / "rows.csv"), "-o", str(out)]
-    )
+    result = CliRunner().invoke(app, ["predict", model, str(tmp_path / "rows.csv"), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    np.testing.assert_array_equal(pd.read_csv(out)["prediction"], pipe.predict(FRAME))
+    np.testing.assert_array_equal(pd.read_csv(out)["label"], pipe.predict(FRAME))  # the target
+    evaluated = CliRunner().invoke(app, ["evaluate", model, str(tmp_path / "rows.csv"), "--json"])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert json.loads(evaluated.stdout)["accuracy"] == pipe.score(FRAME, y)
 
 
 def test_callbacks_are_left_out_of_the_file_not_off_the_model(tmp_path):

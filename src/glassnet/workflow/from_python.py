@@ -47,7 +47,8 @@ def save(
         ``glassnet.workflow.model_file.read_metadata``). A ``"columns"`` list (the
         input column names) lets ``glassnet predict`` pick them from a CSV file; it
         is filled from the model's ``feature_names_in_`` when it was fitted on a
-        DataFrame.
+        DataFrame. ``"target"`` (the label column's name) lets ``glassnet
+        evaluate`` find the labels.
 
     Returns
     -------
