@@ -56,7 +56,10 @@ class ModelCheckpoint(Callback):
 
     The file is the command line's model file (``glassnet.save``): it loads with
     ``glassnet.load`` and ``glassnet predict``. Each save replaces the file in one
-    rename, so a reader never sees half a file.
+    rename, so a reader never sees half a file. A save takes about a tenth of a
+    second (skops writes and checks the whole model, record included): more than an
+    epoch of a small network, so early in training, when most epochs improve,
+    ``min_delta`` keeps the saves to the ones that matter.
 
     Parameters
     ----------
