@@ -357,7 +357,9 @@ def fake_notebook(monkeypatch):
     ipython = types.ModuleType("IPython")
     ipython.get_ipython = lambda: types.SimpleNamespace(kernel=object())
     ipython.display = types.SimpleNamespace(
-        display=display, HTML=lambda text: ("HTML", text), Image=lambda data: ("PNG", data)
+        display=display,
+        HTML=lambda text: ("HTML", text),
+        Image=lambda data, format: (format.upper(), data),
     )
     monkeypatch.setitem(sys.modules, "IPython", ipython)
     monkeypatch.setitem(sys.modules, "IPython.display", ipython.display)

@@ -114,9 +114,9 @@ class LivePlot(Callback):
         if display is None:
             write_atomically(Path(self.path), png)
         elif self._handle is None:
-            self._handle = display.display(display.Image(data=png), display_id=True)
+            self._handle = display.display(display.Image(data=png, format="png"), display_id=True)
         else:
-            self._handle.update(display.Image(data=png))
+            self._handle.update(display.Image(data=png, format="png"))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LivePlot:
         # GridSearchCV deep-copies its estimator's parameters; a copy starts afresh.
