@@ -339,6 +339,9 @@ def test_progress_bar_writes_lines_and_a_summary():
     assert lines[0].startswith("epoch 1/5 [") and " val 0." in lines[0] and "s left" in lines[0]
     assert lines[-2].startswith("epoch 5/5 [########################]")
     assert lines[-1].startswith("5 epochs in ") and "\x1b" not in out.getvalue()
+    out = io.StringIO()
+    net(max_iter=2, callbacks=[ProgressBar(total=100, file=out)]).fit(X, y)
+    assert out.getvalue().startswith("epoch   1/100 [------------------------] loss 0.")
 
 
 def fake_notebook(monkeypatch):

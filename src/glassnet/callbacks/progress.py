@@ -35,7 +35,7 @@ class ProgressBar(Callback):
     >>> from glassnet import MLPClassifier  # doctest: +SKIP
     >>> from glassnet.callbacks import ProgressBar  # doctest: +SKIP
     >>> MLPClassifier((16,), callbacks=[ProgressBar()]).fit(X, y)  # doctest: +SKIP
-    epoch  87/200 [##########--------------] loss 0.2931 val 0.912  3.1 s left
+    epoch  87/200 [##########--------------] loss 0.2931  val 0.912  3.1 s left
     """
 
     def __init__(self, total: int | None = None, file: IO[str] | None = None) -> None:
@@ -48,7 +48,8 @@ class ProgressBar(Callback):
         self._total = self.total or model.max_iter
         self._first = len(getattr(model, "history_", ()))  # epochs of earlier runs
         self._started = self._shown = time.perf_counter()
-        self._line = ""
+        self._line = ""  # what the bar says: the epoch, then the numbers
+        self._numbers = ""
         self._handle = None
 
     def on_epoch_end(self, model: Any, record: dict[str, Any]) -> None:
@@ -58,7 +59,7 @@ class ProgressBar(Callback):
             self._first = int(record["epoch"]) - 1
         now = time.perf_counter()
         done = int(record["epoch"]) - self._first
-        self._line = self._text(done, record, now)
+        self._line, self._numbers = self._text(done, record, now)
         if now - self._shown >= _MIN_INTERVAL or done in (1, self._total):
             self._show(done, final=False)
             self._shown = now
@@ -69,21 +70,20 @@ class ProgressBar(Callback):
             return
         done = len(model.history_) - self._first
         seconds = time.perf_counter() - self._started
-        self._line = f"{done} epochs in {seconds:.1f} s" + (
-            f", loss {model.loss_:.4f}" if hasattr(model, "loss_") else ""
-        )
+        self._line = f"{done} epochs in {seconds:.1f} s"
+        self._numbers = f"loss {model.loss_:.4f}" if hasattr(model, "loss_") else ""
         self._show(done, final=True)
 
-    def _text(self, done: int, record: dict[str, Any], now: float) -> str:
+    def _text(self, done: int, record: dict[str, Any], now: float) -> tuple[str, str]:
         width = len(str(self._total))
-        parts = [f"epoch {done:>{width}}/{self._total}"]
+        parts = []
         if record.get("loss") is not None:
             parts.append(f"loss {record['loss']:.4f}")
         if record.get("validation_score") is not None:
             parts.append(f"val {record['validation_score']:.3f}")
         left = (now - self._started) / max(done, 1) * max(self._total - done, 0)
         parts.append(f"{left:.1f} s left")
-        return "  ".join(parts)
+        return f"epoch {done:>{width}}/{self._total}", "  ".join(parts)
 
     def _show(self, done: int, final: bool) -> None:
         display = notebook_display()
@@ -91,7 +91,7 @@ class ProgressBar(Callback):
         if display is not None:
             page = display.HTML(
                 f'<progress value="{share:.4f}" max="1" style="width:20em"></progress> '
-                f"<code>{html.escape(self._line)}</code>"
+                f"<code>{html.escape(self._line)}  {html.escape(self._numbers)}</code>"
             )
             if self._handle is None:
                 self._handle = display.display(page, display_id=True)
@@ -101,7 +101,8 @@ class ProgressBar(Callback):
         filled = round(share * _BAR_WIDTH)
         bar = "#" * filled + "-" * (_BAR_WIDTH - filled)
         file = self.file or sys.stderr
-        text = self._line if final else self._line.replace("  ", f" [{bar}] ", 1)
+        middle = ", " if final else f" [{bar}] "
+        text = self._line + (middle + self._numbers if self._numbers else "")
         if _is_terminal(file):  # one line, rewritten in place
             file.write(f"\r{text}\033[K" + ("\n" if final else ""))
         else:  # a log file or a pipe: whole lines, no control characters
