@@ -221,11 +221,16 @@ def test_csv_logger_rows_equal_history(tmp_path):
     pd.testing.assert_frame_equal(
         pd.read_csv(path), model.history_.epochs_frame(), check_dtype=False
     )
-    # A second fit starts the file afresh.
+    # A second fit starts the file afresh; a warm start continues it, as history_.
     model.set_params(max_iter=4, early_stopping=False).fit(X, y)
     logged = pd.read_csv(path)
     assert len(logged) == 4 and logged["validation_loss"].isna().all()
     pd.testing.assert_frame_equal(logged, model.history_.epochs_frame(), check_dtype=False)
+    model.set_params(warm_start=True, max_iter=3).fit(X, y)
+    assert len(model.history_) == 7
+    pd.testing.assert_frame_equal(
+        pd.read_csv(path), model.history_.epochs_frame(), check_dtype=False
+    )
 
 
 def test_csv_logger_appends_partial_fit_epochs(tmp_path):

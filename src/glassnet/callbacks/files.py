@@ -18,10 +18,12 @@ class CSVLogger(Callback):
     The columns are those of ``history_.epochs_frame()`` (``epoch``, ``loss``,
     ``validation_loss``, ``validation_score``, ``learning_rate``, ``grad_norm``,
     ``weight_norm``, ``seconds``), numbers written in full precision, an empty cell
-    where the record has none. Each ``fit`` starts the file afresh; ``partial_fit``
-    calls append to the run they continue. The file is opened for each row and
-    closed at once, so it can be read during training (``tail -f``); inside
-    ``GridSearchCV`` every fit rewrites it, and the last one (the refit) stays.
+    where the record has none: the file always holds the rows of ``history_``. Each
+    ``fit`` starts it afresh (with ``warm_start``, from the epochs ``history_``
+    already holds); ``partial_fit`` calls append to the run they continue. The
+    file is opened for each row and closed at once, so it can be read during
+    training (``tail -f``); inside ``GridSearchCV`` every fit rewrites it, and the
+    last one (the refit) stays.
 
     Parameters
     ----------
@@ -34,9 +36,12 @@ class CSVLogger(Callback):
         self._started = False
 
     def on_train_begin(self, model: Any) -> None:
-        """Start the file: the header row, replacing any earlier file."""
+        """Start the file: the header and the record so far, replacing any earlier file."""
         with Path(self.path).open("w", newline="", encoding="utf-8") as file:
-            csv.writer(file).writerow(EPOCH_KEYS)
+            writer = csv.writer(file)
+            writer.writerow(EPOCH_KEYS)
+            # Empty unless a warm start continues the record of an earlier fit.
+            writer.writerows([_cell(r.get(k)) for k in EPOCH_KEYS] for r in model.history_)
         self._started = True
 
     def on_epoch_end(self, model: Any, record: dict[str, Any]) -> None:
