@@ -16,12 +16,28 @@ _LAZY = {
     "TrainingDivergedError": "glassnet.nn",
     "TrainingHealthWarning": "glassnet.diagnostics",
     "diagnose": "glassnet.diagnostics",
+    "load": "glassnet.workflow.from_python",
+    "save": "glassnet.workflow.from_python",
 }
-__all__ = ["MLPClassifier", "TrainingDivergedError", "TrainingHealthWarning", "diagnose"]
+# Subpackages used as names: glassnet.callbacks.EarlyStopping after `import glassnet`,
+# and glassnet.report(...), a callable package (see glassnet/report/__init__.py).
+_LAZY_PACKAGES = ("callbacks", "report")
+__all__ = [
+    "MLPClassifier",
+    "TrainingDivergedError",
+    "TrainingHealthWarning",
+    "callbacks",
+    "diagnose",
+    "load",
+    "report",
+    "save",
+]
 
 if TYPE_CHECKING:
+    from glassnet import callbacks, report
     from glassnet.diagnostics import TrainingHealthWarning, diagnose
     from glassnet.nn import MLPClassifier, TrainingDivergedError
+    from glassnet.workflow.from_python import load, save
 
 
 def __getattr__(name: str) -> Any:
@@ -29,6 +45,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value  # looked up once
         return value
+    if name in _LAZY_PACKAGES:
+        return importlib.import_module(f"glassnet.{name}")  # importing sets the attribute
     raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
 
 

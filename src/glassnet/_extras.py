@@ -13,7 +13,10 @@ import importlib.util
 # extra -> (what it is for, the packages it adds, as imported)
 EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "plot": ("pictures (plots, the HTML report)", ("matplotlib",)),
-    "cli": ("the glassnet command", ("typer", "rich", "skops", "matplotlib", "pyarrow")),
+    "cli": (
+        "the glassnet command and model files (glassnet.save, load)",
+        ("typer", "rich", "skops", "matplotlib", "pyarrow"),
+    ),
     "playground": (
         "glassnet playground",
         ("fastapi", "uvicorn", "websockets", "pydantic_settings"),

@@ -32,6 +32,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from glassnet.nn._blas import blas_threads_for, limit_blas_threads
+from glassnet.nn._callbacks import has_hooks
+from glassnet.nn._history import EPOCH_KEYS
 from glassnet.nn._mlp import MLPClassifier, TrainingStart
 from glassnet.nn._optimizers import OPTIMIZERS, get_optimizer
 from glassnet.nn._params import batch_rows, check_params, hidden_sizes
@@ -47,7 +49,6 @@ _UNSUPPORTED = {
     "dropout": "dropout masks drawn per network",
     "clip_grad_norm": "per-network gradient norms",
     "class_weight": "sample weights",
-    "callbacks": "callbacks per network",
     "warm_start": "existing weights",
     "verbose": "printing per network",
 }
@@ -104,15 +105,20 @@ def fit_many(
     list of MLPClassifier
         Fitted, in the order of ``configs``. ``history_`` keeps epoch-level numbers
         only (as ``record='epochs'``, without ``grad_norm``) and no health warnings
-        are emitted. A network whose training diverged comes back unfitted, with
-        ``history_`` up to the epoch before, and a ``DivergedInBatchWarning``.
+        are emitted. ``callbacks`` may be plain functions of the epoch's record,
+        called after each of the network's epochs with that record (returning True
+        stops that network); a function shared by several networks sees each one's
+        records. Callback objects, which reach the model, are refused: the
+        network's weights live in the stack until it finishes. A network whose
+        training diverged comes back unfitted, with ``history_`` up to the epoch
+        before, and a ``DivergedInBatchWarning``.
 
     Raises
     ------
     ValueError
         For a solver other than 'sgd'/'adam', sparse X, or a parameter the stacked
         path does not support (early stopping, dropout, gradient clipping, class
-        weights, callbacks, warm start, verbose).
+        weights, callback objects, warm start, verbose).
     """
     if sp.issparse(X):
         raise ValueError("fit_many needs dense X; pass X.toarray() or fit the models one by one.")
@@ -154,6 +160,13 @@ def batch_unsupported(est: MLPClassifier) -> str | None:
             f"fit_many trains with solver='sgd' or 'adam', not solver={est.solver!r}: "
             "L-BFGS's line search takes a different number of steps for each network. "
             "Fit L-BFGS networks one by one."
+        )
+    objects = [type(c).__name__ for c in est.callbacks or () if has_hooks(c)]
+    if objects:
+        return (
+            f"fit_many calls plain functions of the epoch's record in callbacks, not "
+            f"callback objects ({', '.join(objects)}): those reach the model, whose weights "
+            "live in the stack until it finishes. Fit this model alone, or pass a function."
         )
     defaults = MLPClassifier().get_params()
     for name, needs in _UNSUPPORTED.items():
@@ -290,6 +303,7 @@ class _Trainer:
         # has left), and the epoch's seconds per network.
         self.log: dict[str, list[Array]] = {"loss": [], "learning_rate": [], "weight_norm": []}
         self.seconds: list[float] = []
+        self.callbacks = [est.callbacks or [] for est in estimators]
 
     def run(self) -> None:
         while self.ids.size:
@@ -367,11 +381,13 @@ class _Trainer:
         best, count = no_improvement(losses, self.best, self.count, self.tol)
         self.count = np.where(finite, count, self.count)
         self.best = np.where(finite, best, self.best)
+        asked = self._run_callbacks(finite)  # before the adaptive rate divides, as alone
         stop = finite & (self.count > self.patience)
         for k in np.flatnonzero(stop).tolist():
             if not optimizer.trigger_stopping(k):  # SGD's adaptive rate: divide, go on
                 stop[k] = False
                 self.count[k] = 0
+        stop |= asked
         at_max = finite & ~stop & (self.n_iter == self.max_iter)
         for k in np.flatnonzero(at_max).tolist():
             warn_max_iter(self.max_iter[k], stacklevel=5)
@@ -386,6 +402,23 @@ class _Trainer:
         self.orders = self.orders[rows]
         for name in ("ids", "draws", "n_iter", "best", "count", "tol", "patience", "max_iter"):
             setattr(self, name, getattr(self, name)[rows])
+
+    def _run_callbacks(self, finite: Array) -> Array:
+        """Call each network's callbacks with its epoch's record; True where one asks to stop.
+
+        The record is the one its ``history_`` will hold (no ``grad_norm``: the stack
+        does not measure it); the epoch just logged is the last entry of ``log``.
+        """
+        asked = np.zeros(self.ids.size, dtype=bool)
+        for k, i in enumerate(self.ids.tolist()):
+            if not self.callbacks[i] or not finite[k]:
+                continue
+            logged = {key: float(values[-1][i]) for key, values in self.log.items()}
+            record = {key: logged.get(key) for key in EPOCH_KEYS}
+            record["epoch"], record["seconds"] = int(self.n_iter[k]), self.seconds[-1]
+            answers = [bool(callback(record)) for callback in self.callbacks[i]]  # all run
+            asked[k] = any(answers)
+        return asked
 
     def _finish(self, k: int, diverged: bool) -> None:
         """Hand row ``k``'s weights, optimiser state and record to its estimator."""

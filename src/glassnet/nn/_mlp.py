@@ -28,6 +28,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from glassnet.nn import _callbacks as callbacks
 from glassnet.nn import _hooks as hooks
 from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation, get_activation
 from glassnet.nn._blas import blas_threads_for, limit_blas_threads
@@ -162,9 +163,11 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         dropout; nothing is dropped at prediction). A list gives one per layer.
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``.
-    callbacks : list of callable or None, default=None
+    callbacks : list of callable or callback objects, or None, default=None
         Called after every epoch with that epoch's record (a dict, see
-        ``history_``); a callback that returns True stops training.
+        ``history_``); a callback that returns True stops training. Objects with
+        ``on_train_begin(model)``, ``on_epoch_end(model, record)`` and
+        ``on_train_end(model)`` reach the model too (``glassnet.callbacks``).
     dtype : {'float64', 'float32'} or None, default=None
         Floating-point type for training. None follows scikit-learn: float32
         input is trained in float32, anything else in float64.
@@ -768,6 +771,8 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         threads = blas_threads_for(layer_units, self._batch_rows(X.shape[0]))
         with limit_blas_threads(threads):
             try:
+                if first_pass or not incremental:  # later partial_fit calls continue a run
+                    callbacks.train_begin(self.callbacks, self)
                 if stepwise:
                     yield 0  # the initial network, before any training
                 if self.solver == "lbfgs":
@@ -780,6 +785,8 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
                 self._recorder.flush()
                 net.release()
                 del self._recorder  # holds the network and its work arrays
+        if not incremental:
+            callbacks.train_end(self.callbacks, self)
         if self.health_warnings and not incremental and self.record != "epochs":
             self._warn_if_unhealthy(stacklevel)
 
@@ -1138,9 +1145,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         stop = False
         if self.callbacks:
             self._recorder.flush()
-            record = self.history_[-1]
-            for callback in self.callbacks:
-                stop = bool(callback(record)) or stop
+            stop = callbacks.epoch_end(self.callbacks, self, self.history_[-1])
         return stop
 
     def _check_finite(self, net: Network, loss: float, epoch: int) -> None:

@@ -84,6 +84,15 @@ class _Optimizer:
     def iteration_ends(self, time_step: int) -> None:
         """Update the step size at the end of an epoch (``time_step`` samples seen)."""
 
+    def scale_learning_rate(self, factor: float) -> None:
+        """Multiply the step size by ``factor`` from the next step on (a callback's change).
+
+        The initial rate is scaled too: Adam and the 'invscaling' schedule recompute
+        the rate from it, and the change must last.
+        """
+        self.learning_rate_init = self.learning_rate_init * factor
+        self.learning_rate = self.learning_rate * factor
+
     def trigger_stopping(self, k: int | None = None) -> bool:
         """Whether training stops once progress stalls (network ``k`` of a stack)."""
         return True

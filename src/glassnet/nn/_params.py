@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.nn._activations import Activation, get_activation
+from glassnet.nn._callbacks import check_callbacks
 from glassnet.nn._init import get_initializer
 from glassnet.nn._optimizers import SOLVERS
 
@@ -80,8 +81,7 @@ def check_params(est: Any) -> tuple[list[int], list[Activation], list[float]]:
     _check_choice("record", est.record, ("layers", "epochs", "full"))
     if not isinstance(est.health_warnings, bool | np.bool_):
         raise ValueError(f"health_warnings must be True or False, got {est.health_warnings!r}.")
-    if est.callbacks is not None and not all(callable(c) for c in est.callbacks):
-        raise ValueError("callbacks must be a list of callables taking an epoch's record.")
+    check_callbacks(est.callbacks)
     if est.dtype is not None and np.dtype(est.dtype) not in (np.float32, np.float64):
         raise ValueError(f"dtype must be None, 'float32' or 'float64', got {est.dtype!r}.")
     return sizes, acts, dropout

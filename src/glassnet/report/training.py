@@ -55,6 +55,7 @@ def training_report(
     command: str,
     title: str | None = None,
     health: Any = None,
+    code: str | None = None,
 ) -> str:
     """Build the HTML report of a training run, evaluated on held-out rows.
 
@@ -81,6 +82,9 @@ def training_report(
         The diagnosis to show, e.g. ``diagnose(...)`` with the training rows, in the
         command line's words for a report of ``glassnet train``; by default the MLP's
         own ``diagnose()``, in Python's words.
+    code : str, optional
+        Python code that reproduces the run, shown verbatim in place of ``command``
+        (for a model trained in Python: ``glassnet.report``).
 
     Returns
     -------
@@ -136,7 +140,7 @@ def training_report(
         "reproduce",
         "Reproduce",
         text_html(f"Run this to train the same model again (glassnet {__version__}):")
-        + code_html(command_lines(command)),
+        + code_html(command_lines(command) if code is None else code),
     )
     return page.render()
 
