@@ -249,9 +249,9 @@ def _labels(values: list[str], lines: list[int], spec: FileSpec) -> np.ndarray:
     normalised = {v: normalise_label(v) for v in set(values)}
     labels = np.array([normalised[v] for v in values], dtype=object)
     classes = set(spec.classes)
-    bad = [n for n, label in enumerate(labels) if label not in classes]
-    if not bad:
+    if all(label in classes for label in normalised.values()):
         return labels
+    bad = [n for n, label in enumerate(labels) if label not in classes]
     choices = ", ".join(spec.classes)
     if _all_probabilities(values):
         raise SubmissionError(
