@@ -222,3 +222,13 @@ def test_importing_metrics_does_not_import_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("display", [RocCurveDisplay, PrecisionRecallDisplay])
+def test_axis_labels_hold_one_bracket_each(scored, display):
+    """A label reads 'True positive rate = recall (positive label: 1)', never two brackets."""
+    y, scores = scored
+    ax = display.from_predictions(y, scores).ax_
+    for label in (ax.get_xlabel(), ax.get_ylabel()):
+        assert label.count("(") <= 1, label
+        assert "positive label: 1" in label

@@ -342,8 +342,8 @@ class RocCurveDisplay(_FromEstimator):
             )
         suffix = _positive_suffix(self.positive_label)
         ax.set(
-            xlabel=f"False positive rate (1 - specificity){suffix}",
-            ylabel=f"True positive rate (recall){suffix}",
+            xlabel=f"False positive rate = 1 - specificity{suffix}",
+            ylabel=f"True positive rate = recall{suffix}",
             xlim=(-0.01, 1.01),
             ylim=(-0.01, 1.01),
             aspect="equal",
@@ -525,7 +525,7 @@ class PrecisionRecallDisplay(_FromEstimator):
             )
         suffix = _positive_suffix(self.positive_label)
         ax.set(
-            xlabel=f"Recall (true positive rate){suffix}",
+            xlabel=f"Recall = true positive rate{suffix}",
             ylabel=f"Precision{suffix}",
             xlim=(-0.01, 1.01),
             ylim=(-0.01, 1.01),
