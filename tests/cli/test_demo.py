@@ -14,13 +14,18 @@ def test_demo_trains_both_libraries_and_prints_the_comparison(tmp_path):
     assert "TN=" in result.output and "TP=" in result.output
     # 30 epochs are too few: the health report says so, for each data set.
     assert result.output.count("Training health") == 2
-    assert "Not converged" in result.output and "raise max_iter (now 30)" in result.output
+    # Read on the command line, the advice names options, and says whose they are.
+    flat = " ".join(result.output.split())
+    assert "Not converged" in flat and "raise --max-iter (now 30)" in flat
+    assert "max_iter" not in flat and "learning_rate_init" not in flat
+    assert "The advice names options of glassnet train" in flat
     # Without whitespace: Rich wraps lines where the path's length puts them.
     assert "".join(f"Report of the two-moons run: {report}".split()) in "".join(
         result.output.split()
     )
     html = report.read_text()
     assert 'id="training"' in html and "glassnet demo --seed 0 --max-iter 30" in html
+    assert "--max-iter (now 30)" in html and "max_iter (now" not in html
 
 
 def _commands(group, path=()):

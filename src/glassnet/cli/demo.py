@@ -157,7 +157,13 @@ def demo(
             f"(type I)  FN={cm.fn} (type II)  TP={cm.tp}"
         )
         output.print(cm.explain(noun=noun))
-        output.print(health)
+        # Read on the command line: any advice names glassnet train's options.
+        output.print(health.rich("cli"))
+        if len(health):
+            output.print(
+                "The advice names options of [bold]glassnet train[/bold] (see glassnet train "
+                "--help); the demo itself takes --max-iter and --seed."
+            )
     with user_errors(output):
         written = _write_report(report, *runs["moons"], seed=seed, max_iter=max_iter)
     output.print(f"\nReport of the two-moons run: {written}")
@@ -199,5 +205,7 @@ def _write_report(
         "notes": [],
     }
     command = f"glassnet demo --seed {seed} --max-iter {max_iter}"
-    html = training_report(run.pipeline, X_test, y_test, data=data, command=command)
+    # A command's report: its advice names glassnet train's options, as printed.
+    health = run.model.diagnose()
+    html = training_report(run.pipeline, X_test, y_test, data=data, command=command, health=health)
     return write_html(html, path)
