@@ -47,9 +47,10 @@ test-postgres:
 	.ci/postgres.sh $(MAKE) test PYTHON=$(PYTHON)
 
 # The documentation site, as the tests build it (tests/test_docs.py): warnings are
-# errors, and the example notebooks run once. Open docs/_build/html/index.html.
+# errors, and the example notebooks run once (-E: every page read afresh, as they
+# are). Open docs/_build/html/index.html.
 docs: setup
-	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+	$(BIN)/python -m sphinx -W --keep-going -E -b html docs docs/_build/html
 
 bench: setup
 	$(BIN)/python benchmarks/engine_vs_sklearn.py

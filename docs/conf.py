@@ -62,3 +62,21 @@ html_show_sourcelink = False
 html_sidebars = {"index": [], "auto_examples/*": []}
 html_static_path = ["_static"]
 html_css_files = ["glassnet.css"]
+
+
+def _describe_value(app, what, name, obj, options, lines) -> None:  # noqa: ANN001
+    # A registry's value is too long to print (every entry's repr): its type and its
+    # names say what it holds.
+    if what != "data":
+        return
+    if isinstance(obj, dict):
+        keys = ", ".join(f"``{key}``" for key in obj)
+        lines += ["", f"A ``dict`` of {len(obj)} entries, by name: {keys}."]
+    elif isinstance(obj, (tuple, list, frozenset, set)):
+        items = ", ".join(f"``{item}``" for item in obj)
+        lines += ["", f"A ``{type(obj).__name__}`` of {len(obj)}: {items}."]
+
+
+def setup(app) -> None:  # noqa: ANN001
+    """Describe module-level values by their type and names."""
+    app.connect("autodoc-process-docstring", _describe_value)

@@ -66,6 +66,7 @@ def test_readme_sections_skip_headings_inside_code():
     sections = pages.split_sections(readme)
     assert list(sections) == ["", "One", "Two"]
     assert "## not a heading" in sections["One"] and sections[""] == "opening\n"
+    assert pages.promote("### A\n```\n### b\n```\n") == "## A\n```\n### b\n```\n"
 
 
 def test_a_guide_page_naming_a_missing_readme_section_fails_with_the_headings(tmp_path):

@@ -67,10 +67,26 @@ def split_sections(readme: str) -> dict[str, str]:
         elif fence is None and line.startswith("## "):
             current = line[3:].strip()
             sections[current] = []
+            continue
         elif fence is None and line.startswith("# ") and current == "":
             continue  # the README's title: each page has its own
         sections[current].append(line)
     return {heading: "\n".join(lines).strip() + "\n" for heading, lines in sections.items()}
+
+
+def promote(body: str) -> str:
+    """Raise each heading outside code by one level: '### A' becomes '## A'."""
+    lines, fence = [], None
+    for line in body.splitlines():
+        marker = re.match(r"\s*(```|~~~)", line)
+        if marker and fence is None:
+            fence = marker.group(1)
+        elif marker and line.strip().startswith(fence or "\0"):
+            fence = None
+        elif fence is None and re.match(r"#{3,6} ", line):
+            line = line[1:]
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def slug(heading: str) -> str:
@@ -115,14 +131,19 @@ def write_pages(readme: Path, folder: Path) -> list[str]:
 
     folder.mkdir(parents=True, exist_ok=True)
     for page, page_headings in chosen.items():
-        parts = [f"# {page.title}\n"]
+        # A page of one section takes its heading as title, its subsections one level up.
+        alone = len(page_headings) == 1
+        parts = [f"# {page_headings[0] if alone else page.title}\n"]
         if page.intro:
             parts.append(page.intro + "\n")
         for heading in page_headings:
             body = sections[heading]
             body = re.sub(r"\]\(#([\w\-]+)\)", lambda m, p=page: link(m, p), body)
             body = body.replace("](docs/images/", "](../images/")
-            parts.append((f"## {heading}\n\n" if heading else "") + body)
+            if alone:
+                parts.append(promote(body))
+            else:
+                parts.append((f"## {heading}\n\n" if heading else "") + body)
         text = "\n".join(parts)
         path = folder / f"{page.name}.md"
         if not path.exists() or path.read_text(encoding="utf-8") != text:

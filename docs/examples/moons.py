@@ -67,11 +67,11 @@ plt.show()
 # %% [markdown]
 # ## Then noise, samples and test share
 #
-# One search per cell: one hidden layer of up to 8 units, 3 seeds, at most 300 epochs,
+# One search per cell: one hidden layer of up to 8 units, 3 seeds, at most 200 epochs,
 # target 95 %. First the noise, with 500 samples:
 
 # %%
-small = dict(target=0.95, seeds=3, max_layers=1, max_units=8, max_iter=300)
+small = dict(target=0.95, seeds=3, max_layers=1, max_units=8, max_iter=200)
 by_noise = sweep("moons", n_samples=500, noise=(0.05, 0.15, 0.3), **small)
 print(by_noise)
 units = by_noise.table.set_index("noise")["units"]
