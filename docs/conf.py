@@ -59,7 +59,7 @@ html_theme_options = {
 }
 html_show_sourcelink = False
 # The notebooks get the page's whole width: their code and tables are wide.
-html_sidebars = {"index": [], "auto_examples/*": []}
+html_sidebars = {"index": [], "guide/getting_started": [], "auto_examples/*": []}
 html_static_path = ["_static"]
 html_css_files = ["glassnet.css"]
 
