@@ -130,3 +130,22 @@ def test_the_site_loads_nothing_from_elsewhere(site):
         html = page.read_text()
         remote = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:[^"]+)"', html)
         assert not remote, f"{page.relative_to(site)} loads {remote}"
+
+
+def test_without_the_course_files_the_titanic_notebook_says_so_and_goes_on(
+    tmp_path, monkeypatch, capsys
+):
+    # Only its data cell, in this process: the build runs the whole notebook once.
+    import jupytext
+
+    notebook = jupytext.read(DOCS / "examples" / "titanic.py")
+    data_cell = next(c.source for c in notebook.cells if "DATA = find_data()" in c.source)
+    monkeypatch.setenv("GLASSNET_DATA", str(tmp_path))
+    names = {}
+    exec(compile(data_cell, "titanic.py[data]", "exec"), names)
+    said = capsys.readouterr().out
+    assert f"THE COURSE'S TITANIC FILES ARE NOT HERE: no {names['COURSE_FILE']} in " in said
+    assert f"GLASSNET_DATA={tmp_path}" in said and "MADE-UP passengers" in said
+    assert not names["REAL_DATA"]
+    assert len(names["course"]) == 500 and len(names["kaggle_test"]) == 418
+    assert set(names["kaggle"]) >= {"Survived", "Pclass", "Sex", "Age", "Fare", "Embarked"}
