@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test test-postgres lint browser bench clean
+.PHONY: setup demo test test-postgres lint browser bench docs clean
 
 $(BIN)/glassnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,8 @@ demo: setup
 	$(BIN)/glassnet demo
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples docs
+	$(BIN)/ruff format --check src tests benchmarks examples docs
 
 # Debian's Chromium, for the tests that render the HTML report and drive the competition
 # pages in a real browser (the latter through Playwright, a dev extra, which launches this
@@ -46,6 +46,12 @@ test: setup lint browser
 test-postgres:
 	.ci/postgres.sh $(MAKE) test PYTHON=$(PYTHON)
 
+# The documentation site, as the tests build it (tests/test_docs.py): warnings are
+# errors, and the example notebooks run once (-E: every page read afresh, as they
+# are). Open docs/_build/html/index.html.
+docs: setup
+	$(BIN)/python -m sphinx -W --keep-going -E -b html docs docs/_build/html
+
 bench: setup
 	$(BIN)/python benchmarks/engine_vs_sklearn.py
 	$(BIN)/python benchmarks/metrics_vs_sklearn.py
@@ -53,4 +59,5 @@ bench: setup
 	$(BIN)/python benchmarks/compete_load.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache \
+	  docs/_build docs/guide docs/generated docs/auto_examples
