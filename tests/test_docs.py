@@ -11,6 +11,7 @@ import pkgutil
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,9 @@ def test_every_public_name_is_in_the_api_reference():
         f"{module.__name__}.{name}"
         for module in modules
         for name in module.__all__
-        if id(getattr(module, name)) not in documented
+        # A subpackage (glassnet.callbacks, the callable glassnet.report) has its own section.
+        if not isinstance(getattr(module, name), types.ModuleType)
+        and id(getattr(module, name)) not in documented
     ]
     assert not missing, f"add these to docs/api.rst: {missing}"
     # Each object once: a name re-exported by glassnet is documented there only.
