@@ -376,6 +376,11 @@ def _softmax(z: Array, out: Array) -> None:
     out /= out.sum(axis=1, keepdims=True)
 
 
+def _exp(z: Array, out: Array) -> None:
+    """Exponential f(z) = exp(z): the Poisson regression output (a log link), always > 0."""
+    np.exp(z, out=out)
+
+
 def _output_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # Output layers pair with their canonical loss: dL/dz = a - y directly.
     pass
@@ -430,8 +435,14 @@ OUTPUT_ACTIVATIONS: dict[str, Activation] = {
         negated=Negated(_logistic_of_negated, _logistic_grad_of_negated),
     ),
     "softmax": Activation("softmax", _softmax, _output_grad, family="bounded"),
+    "identity": Activation("identity", _identity, _output_grad, family="linear"),
+    "exp": Activation("exp", _exp, _output_grad, family="linear"),
 }
-"""Output activations; each is paired with its log loss so dL/dz = a - y."""
+"""Output activations; each is paired with its loss (``_losses.py``) so dL/dz = a - y.
+
+'logistic' and 'softmax' for classification (log loss), 'identity' for regression
+on the squared error and 'exp' for regression on the Poisson deviance (a log link).
+"""
 
 
 def get_activation(name: object) -> Activation:
