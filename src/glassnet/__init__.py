@@ -13,15 +13,22 @@ __version__ = "0.1.0"
 # imports glassnet.cli, and `glassnet --help` should not wait for scikit-learn.
 _LAZY = {
     "MLPClassifier": "glassnet.nn",
+    "MLPRegressor": "glassnet.nn",
     "TrainingDivergedError": "glassnet.nn",
     "TrainingHealthWarning": "glassnet.diagnostics",
     "diagnose": "glassnet.diagnostics",
 }
-__all__ = ["MLPClassifier", "TrainingDivergedError", "TrainingHealthWarning", "diagnose"]
+__all__ = [
+    "MLPClassifier",
+    "MLPRegressor",
+    "TrainingDivergedError",
+    "TrainingHealthWarning",
+    "diagnose",
+]
 
 if TYPE_CHECKING:
     from glassnet.diagnostics import TrainingHealthWarning, diagnose
-    from glassnet.nn import MLPClassifier, TrainingDivergedError
+    from glassnet.nn import MLPClassifier, MLPRegressor, TrainingDivergedError
 
 
 def __getattr__(name: str) -> Any:
