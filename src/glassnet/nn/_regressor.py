@@ -293,6 +293,11 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         out = self._forward(self._check_X(X))
         return out.ravel() if out.shape[1] == 1 else out
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = self.loss == "poisson"
+        return tags
+
     # ------------------------------------------------------------ the targets
 
     def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool) -> tuple[Any, Array]:
