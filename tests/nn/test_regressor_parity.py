@@ -212,6 +212,8 @@ def test_poisson_rejects_negative_targets():
 
 def test_bad_loss_and_text_targets_are_explained():
     X = np.zeros((4, 2))
+    with pytest.raises(ValueError, match=r"first argument is loss.*hidden_layer_sizes=\(8,\)"):
+        MLPRegressor((8,)).fit(X, [1.0, 2.0, 3.0, 4.0])
     with pytest.raises(ValueError, match=r"loss='absolute_error' is not valid; choose one of"):
         MLPRegressor(loss="absolute_error").fit(X, [1.0, 2.0, 3.0, 4.0])
     with pytest.raises(ValueError, match=r"numeric targets.*For class labels use MLPClassifier"):

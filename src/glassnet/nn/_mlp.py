@@ -226,7 +226,8 @@ class _BaseMLP(TransformerMixin, BaseEstimator):
             if n_hidden == 0:
                 raise ValueError(
                     "transform returns a hidden layer's outputs, and this network has none "
-                    "(hidden_layer_sizes=()). Give it a hidden layer, or use predict_proba."
+                    "(hidden_layer_sizes=()). Give it a hidden layer, or use "
+                    f"{'predict_proba' if is_classifier(self) else 'predict'}."
                 )
             raise ValueError(
                 f"layer={layer!r} is not a hidden layer of this network, which has "

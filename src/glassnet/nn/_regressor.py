@@ -301,9 +301,15 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     # ------------------------------------------------------------ the targets
 
     def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool) -> tuple[Any, Array]:
-        if self.loss not in _OUTPUTS:
+        if not isinstance(self.loss, str) or self.loss not in _OUTPUTS:
             valid = ", ".join(repr(k) for k in _OUTPUTS)
-            raise ValueError(f"loss={self.loss!r} is not valid; choose one of {valid}.")
+            hint = ""
+            if not isinstance(self.loss, str):
+                hint = (
+                    " MLPRegressor's first argument is loss, as in scikit-learn: pass the "
+                    f"layers by name, MLPRegressor(hidden_layer_sizes={self.loss!r})."
+                )
+            raise ValueError(f"loss={self.loss!r} is not valid; choose one of {valid}.{hint}")
         X, y = self._check_data(X, y, reset, y_numeric=True)
         if y.dtype.kind not in "biuf":
             raise ValueError(
