@@ -365,6 +365,9 @@ class _BaseMLP(TransformerMixin, BaseEstimator):
         """Weights from ``class_weight``, one per row (a classifier's), or None."""
         return None
 
+    def _share_targets(self, like: _BaseMLP) -> None:
+        """Take what ``like`` learnt about the targets (a classifier's classes)."""
+
     # ------------------------------------------------------------ training
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool) -> Self:
