@@ -3,7 +3,8 @@
 Same parameters, attributes and methods as ``sklearn.neural_network.MLPClassifier``
 (version 1.9), the same random draws in the same order (so the same weights after
 training), and more: modern activations, initialisations, gradient clipping,
-dropout, class weights, callbacks and a per-epoch training record.
+dropout, class weights, callbacks and a per-epoch training record. The training
+itself is ``_BaseMLP``'s, which ``MLPRegressor`` (``_regressor.py``) shares.
 """
 
 from __future__ import annotations
