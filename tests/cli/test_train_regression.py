@@ -98,3 +98,23 @@ def test_regression_mistakes_are_explained(diabetes_csv):
     assert "--task 'guess' is not a task; choose one of auto, classification, regression" in (
         bad.output
     )
+
+
+def test_predict_and_evaluate_a_regression_model(diabetes_csv):
+    assert _train(diabetes_csv, "-t", "target", "--hidden", "8", "--max-iter", "30").exit_code == 0
+    pipeline, _ = load_model("diabetes.glassnet")
+    frame = pd.read_csv(diabetes_csv)
+    expected = pipeline.predict(frame.drop(columns="target"))
+    predicted = runner.invoke(app, ["predict", "diabetes.glassnet", str(diabetes_csv), "--json"])
+    assert predicted.exit_code == 0, predicted.output
+    written = pd.read_csv("predictions.csv")
+    np.testing.assert_allclose(written["target"], expected)
+    assert json.loads(predicted.output)["summary"]["mean"] == pytest.approx(expected.mean())
+    proba = runner.invoke(app, ["predict", "diabetes.glassnet", str(diabetes_csv), "--proba"])
+    assert "predicts numbers (a regression): it has none. Leave out --proba." in proba.output
+    scored = runner.invoke(app, ["evaluate", "diabetes.glassnet", str(diabetes_csv), "--json"])
+    assert scored.exit_code == 0, scored.output
+    result = json.loads(scored.output)
+    assert result["task"] == "regression" and result["rows"] == 442
+    assert result["r2"] == pytest.approx(r2_score(frame["target"], expected))
+    assert result["mae"] == pytest.approx(mean_absolute_error(frame["target"], expected))

@@ -20,7 +20,7 @@ import typer
 from rich.table import Table
 
 from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
-from glassnet.cli._tables import confusion_table
+from glassnet.cli._tables import confusion_table, regression_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -494,14 +494,8 @@ def _show_regression(
         f"\nTrained {model.hidden_layer_sizes} {model.activation} network to predict "
         f"numbers ({model.loss}): {how}."
     )
-    table = Table(title="On the test rows", show_header=False)
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    table.add_column(style="dim")
-    table.add_row("R²", f"{scores['r2']:.3f}", "1 is perfect, 0 is always guessing the mean")
-    table.add_row("MAE", f"{scores['mae']:.4g}", "mean absolute error")
-    table.add_row("RMSE", f"{scores['rmse']:.4g}", "root mean squared error")
-    table.add_row("baseline RMSE", f"{scores['baseline_rmse']:.4g}", "of always answering the mean")
+    table = regression_table(scores)
+    table.title = "On the test rows"
     output.print(table)
     output.print(health.rich("cli"))
     output.print(f"Model: {saved}" + (f"\nReport: {report_path}" if report_path else ""))
