@@ -152,3 +152,19 @@ def test_pickle_round_trip(data):
     again = pickle.loads(pickle.dumps(reg))
     np.testing.assert_array_equal(again.predict(X), reg.predict(X))
     assert again.get_params() == reg.get_params()
+
+
+def test_the_loss_plot_names_the_validation_score_r2(data):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from glassnet.diagnostics.plots import plot_loss
+
+    X, y = data
+    reg = MLPRegressor(
+        hidden_layer_sizes=(8,), early_stopping=True, max_iter=20, random_state=0
+    ).fit(X, y)
+    assert min(reg.validation_scores_) < 0  # R² below 0: an accuracy axis would clip it
+    twin = plot_loss(reg).figure.axes[-1]
+    assert twin.get_ylabel() == "validation R²"
+    assert twin.get_ylim()[0] <= min(reg.validation_scores_)
