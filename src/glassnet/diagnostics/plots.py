@@ -93,7 +93,7 @@ def plot_loss(model_or_history: Any, ax: Axes | None = None) -> Axes:
     lines = list(ax.lines)
     if _recorded(history.validation_score):
         # A regressor's validation score is R², which has no floor: no fixed limits.
-        regressor = is_regressor(model_or_history)
+        regressor = hasattr(model_or_history, "fit") and is_regressor(model_or_history)
         name = "validation R²" if regressor else "validation accuracy"
         twin = ax.twinx()
         twin.plot(history.epoch, history.validation_score, color="C2", linestyle=":", label=name)
