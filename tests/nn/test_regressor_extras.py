@@ -168,3 +168,23 @@ def test_the_loss_plot_names_the_validation_score_r2(data):
     twin = plot_loss(reg).figure.axes[-1]
     assert twin.get_ylabel() == "validation R²"
     assert twin.get_ylim()[0] <= min(reg.validation_scores_)
+
+
+def test_overfitting_is_said_in_r2_for_a_regressor():
+    # 60 noisy training rows, two layers of 128 units, and patience: the validation R²
+    # peaks in the first epochs, then falls while the training loss keeps falling.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 5))
+    y = X[:, 0] + rng.normal(scale=1.0, size=80)
+    reg = MLPRegressor(
+        hidden_layer_sizes=(128, 128),
+        early_stopping=True,
+        validation_fraction=0.25,
+        n_iter_no_change=100,
+        max_iter=150,
+        learning_rate_init=0.01,
+        random_state=0,
+    ).fit(X, y)
+    (finding,) = [f for f in reg.diagnose() if f.code == "overfitting"]
+    assert finding.evidence["best validation R²"] == max(reg.validation_scores_)
+    assert "validation R² peaked at" in finding.summary_text()
