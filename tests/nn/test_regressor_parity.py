@@ -1,6 +1,7 @@
 """MLPRegressor against scikit-learn's: the same weights, records and predictions."""
 
 import functools
+import inspect
 
 import numpy as np
 import pytest
@@ -218,3 +219,16 @@ def test_bad_loss_and_text_targets_are_explained():
         MLPRegressor(loss="absolute_error").fit(X, [1.0, 2.0, 3.0, 4.0])
     with pytest.raises(ValueError, match=r"numeric targets.*For class labels use MLPClassifier"):
         MLPRegressor(max_iter=5).fit(X, np.array(["a", "b", "a", "b"]))
+
+
+def test_every_parameter_of_scikit_learn_in_the_same_order_with_the_same_default():
+    theirs = inspect.signature(SkMLPRegressor).parameters
+    ours = inspect.signature(MLPRegressor).parameters
+    assert list(ours)[: len(theirs)] == list(theirs)  # loss first, as there
+    for name, parameter in theirs.items():
+        assert ours[name].default == parameter.default, name
+        assert ours[name].kind == parameter.kind, name
+    X_train, _, y_train, _ = _load("friedman")
+    ours, theirs = _fit_pair({**SMALL, **SOLVERS["adam"]}, X_train, y_train)
+    fitted = {name for name in vars(theirs) if name.endswith("_") and not name.startswith("_")}
+    assert fitted <= set(vars(ours))
