@@ -48,6 +48,7 @@ test-postgres:
 
 bench: setup
 	$(BIN)/python benchmarks/engine_vs_sklearn.py
+	$(BIN)/python benchmarks/regressor_vs_sklearn.py
 	$(BIN)/python benchmarks/metrics_vs_sklearn.py
 	$(BIN)/python benchmarks/sweep_vs_sklearn.py --repeats 5
 	$(BIN)/python benchmarks/compete_load.py
