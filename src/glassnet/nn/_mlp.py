@@ -102,7 +102,8 @@ class _BaseMLP(TransformerMixin, BaseEstimator):
     ``partial_fit``, ``predict`` and these hooks: ``_validate_input`` (the checked
     inputs and the targets as a 2-D array the loss reads), ``_out_activation`` (the
     output layer, which picks the loss, ``_losses.LOSSES``) and
-    ``_validation_score`` (early stopping's score, higher is better).
+    ``_validation_score`` (early stopping's score, higher is better); a classifier
+    also ``_class_sample_weight`` and ``_share_targets`` (its classes, for fit_many).
     """
 
     # ------------------------------------------------------------------ public API
