@@ -54,6 +54,7 @@ docs: setup
 
 bench: setup
 	$(BIN)/python benchmarks/engine_vs_sklearn.py
+	$(BIN)/python benchmarks/regressor_vs_sklearn.py
 	$(BIN)/python benchmarks/metrics_vs_sklearn.py
 	$(BIN)/python benchmarks/sweep_vs_sklearn.py --repeats 5
 	$(BIN)/python benchmarks/compete_load.py

@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 # imports glassnet.cli, and `glassnet --help` should not wait for scikit-learn.
 _LAZY = {
     "MLPClassifier": "glassnet.nn",
+    "MLPRegressor": "glassnet.nn",
     "TrainingDivergedError": "glassnet.nn",
     "TrainingHealthWarning": "glassnet.diagnostics",
     "diagnose": "glassnet.diagnostics",
@@ -24,6 +25,7 @@ _LAZY = {
 _LAZY_PACKAGES = ("callbacks", "report")
 __all__ = [
     "MLPClassifier",
+    "MLPRegressor",
     "TrainingDivergedError",
     "TrainingHealthWarning",
     "callbacks",
@@ -36,7 +38,7 @@ __all__ = [
 if TYPE_CHECKING:
     from glassnet import callbacks, report
     from glassnet.diagnostics import TrainingHealthWarning, diagnose
-    from glassnet.nn import MLPClassifier, TrainingDivergedError
+    from glassnet.nn import MLPClassifier, MLPRegressor, TrainingDivergedError
     from glassnet.workflow.from_python import load, save
 
 

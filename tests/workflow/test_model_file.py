@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from glassnet import MLPClassifier
+from glassnet import MLPClassifier, MLPRegressor
 from glassnet.workflow.model_file import (
     FORMAT,
     FORMAT_VERSION,
@@ -196,6 +196,13 @@ def test_the_allowlist_is_exactly_what_glassnet_pipelines_need():
     for solver in ("adam", "sgd"):
         needed |= set(sio.get_untrusted_types(data=sio.dumps(make_pipeline_fitted(solver))))
     needed |= set(sio.get_untrusted_types(data=sio.dumps(make_playground_pipeline())))
+    regression = make_pipeline_fitted()  # glassnet train on a numeric target
+    regression.steps[-1] = ("mlp", MLPRegressor(hidden_layer_sizes=(4,), max_iter=5))
+    X, _ = make_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 5 epochs do not converge, on purpose
+        regression.fit(X, np.linspace(0.0, 1.0, len(X)))
+    needed |= set(sio.get_untrusted_types(data=sio.dumps(regression)))
     assert needed == set(TRUSTED_TYPES)
 
 

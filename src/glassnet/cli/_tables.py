@@ -27,3 +27,16 @@ def confusion_table(cm: ConfusionMatrix, binary: bool = True) -> Table:
         ]
         table.add_row(plain(f"true {label}"), *cells)
     return table
+
+
+def regression_table(scores: dict[str, float]) -> Table:
+    """R², MAE, RMSE and the baseline's RMSE of a regression, each with what it means."""
+    table = Table(show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_column(style="dim")
+    table.add_row("R²", f"{scores['r2']:.3f}", "1 is perfect, 0 is always guessing the mean")
+    table.add_row("MAE", f"{scores['mae']:.4g}", "mean absolute error")
+    table.add_row("RMSE", f"{scores['rmse']:.4g}", "root mean squared error")
+    table.add_row("baseline RMSE", f"{scores['baseline_rmse']:.4g}", "of always answering the mean")
+    return table

@@ -61,6 +61,9 @@ def evaluate(
             checked.notes.append(
                 f"{int((~known).sum())} rows have no value in {target!r} and are not scored."
             )
+        if not hasattr(checked.pipeline, "classes_"):  # a regressor: numbers, not classes
+            _evaluate_regression(output, checked, model, data, target, known)
+            return
         classes = checked.pipeline.classes_
         y_true = _like(checked.frame.loc[known, target], classes, target, data)
         features = checked.features.loc[known]
@@ -107,6 +110,42 @@ def evaluate(
                 lines=True,
             )
         )
+    output.emit()
+
+
+def _evaluate_regression(
+    output: Output, checked: Any, model: Path, data: Path, target: str, known: np.ndarray
+) -> None:
+    """Score a regression model's numbers against the true ones: R², MAE, RMSE."""
+    import pandas as pd
+
+    from glassnet.cli._tables import regression_table
+    from glassnet.metrics import regression_scores
+
+    y_true = pd.to_numeric(checked.frame.loc[known, target], errors="coerce")
+    if y_true.isna().any():
+        raise ValueError(
+            f"{target!r} in {data} holds values that are not numbers "
+            f"({checked.frame.loc[known, target][y_true.isna()].iloc[0]!r}, ...), and "
+            f"{model} predicts numbers."
+        )
+    y_pred = checked.pipeline.predict(checked.features.loc[known])
+    scores = regression_scores(y_true, y_pred)
+    for note in checked.notes:
+        output.print(plain(note, style="dim"))
+    output.result = {
+        "model": str(model),
+        "data": str(data),
+        "target": target,
+        "rows": len(y_true),
+        "task": "regression",
+        **scores,
+        "ignored_columns": checked.ignored,
+        "notes": list(checked.notes),
+    }
+    if output.talking:
+        output.print(plain(f"{model} on {len(y_true)} rows of {data} (target {target!r}):"))
+        output.print(regression_table(scores))
     output.emit()
 
 

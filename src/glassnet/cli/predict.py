@@ -67,7 +67,13 @@ def predict(
         table = pd.DataFrame({id_column or "row": ids})
         labels = checked.pipeline.predict(checked.features)
         table[name] = labels
-        classes = list(checked.pipeline.classes_)
+        regression = not hasattr(checked.pipeline, "classes_")  # it predicts numbers
+        if regression and proba:
+            raise ValueError(
+                f"--proba adds each class's probability, and {model} predicts numbers "
+                "(a regression): it has none. Leave out --proba."
+            )
+        classes = [] if regression else list(checked.pipeline.classes_)
         if proba:
             probabilities = checked.pipeline.predict_proba(checked.features)
             # (n_rows, n_classes); NaN would mean a network that diverged in training.
@@ -87,7 +93,20 @@ def predict(
         "counts": counts,
         "ignored_columns": checked.ignored,
     }
-    output.print(_counts_table(counts, len(table), name))
+    if regression:
+        output.result["summary"] = {
+            "mean": float(np.mean(labels)),
+            "min": float(np.min(labels)),
+            "max": float(np.max(labels)),
+        }
+        output.print(
+            plain(
+                f"{name}: from {np.min(labels):.4g} to {np.max(labels):.4g}, mean "
+                f"{np.mean(labels):.4g}."
+            )
+        )
+    else:
+        output.print(_counts_table(counts, len(table), name))
     output.print(plain(f"Predicted {name} for {len(table)} rows: {out}"))
     output.emit()
 

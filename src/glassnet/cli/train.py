@@ -20,7 +20,7 @@ import typer
 from rich.table import Table
 
 from glassnet.cli._output import JsonOption, Output, QuietOption, user_errors
-from glassnet.cli._tables import confusion_table
+from glassnet.cli._tables import confusion_table, regression_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,6 +60,13 @@ def train(
     test: Annotated[
         Path | None, typer.Option(help="A separate CSV file of test rows (instead of --split).")
     ] = None,
+    task: Annotated[
+        str,
+        typer.Option(
+            help="classification (predict classes), regression (predict numbers) or auto: "
+            "numbers with more than 20 distinct values are predicted as numbers.",
+        ),
+    ] = "auto",
     hidden: Annotated[
         list[int] | None,
         typer.Option(
@@ -187,7 +194,7 @@ def train(
 ) -> None:
     """Train a network on a CSV file, evaluate it on held-out rows and save it."""
     from glassnet.diagnostics import diagnose
-    from glassnet.metrics import ConfusionMatrix
+    from glassnet.metrics import ConfusionMatrix, regression_scores
     from glassnet.workflow import training
     from glassnet.workflow.model_file import save_model
     from glassnet.workflow.preprocess import (
@@ -201,9 +208,15 @@ def train(
     command = "glassnet " + shlex.join(sys.argv[1:]) if sys.argv[1:2] == ["train"] else ""
     with user_errors(output), _interrupt_before_training(output):
         rows = training.prepare_rows(
-            data, target, drop or [], fill_missing or [], split, test, seed
+            data, target, drop or [], fill_missing or [], split, test, seed, task
         )
         plan, train_rows, test_rows, notes = rows.plan, rows.train, rows.test, rows.notes
+        regression = rows.task == "regression"
+        if regression and class_weight:
+            raise ValueError(
+                f"--class-weight weighs classes, and {target!r} is predicted as numbers "
+                "(a regression). Leave out --class-weight, or pass --task classification."
+            )
         for note in notes:
             output.print(f"[dim]{note}[/dim]")
         output.print(_plan_table(plan, data, len(train_rows), len(test_rows)))
@@ -219,7 +232,9 @@ def train(
             "momentum": momentum,
             "alpha": alpha,
             "clip_grad_norm": clip_grad_norm,
-            "class_weight": _class_weight(class_weight, train_rows[target], target),
+            "class_weight": None
+            if regression
+            else _class_weight(class_weight, train_rows[target], target),
             "max_iter": max_iter,
             "tol": tol,
             "early_stopping": early_stopping,
@@ -229,18 +244,24 @@ def train(
             "dtype": dtype,
         }
         _check_names(params)
-        pipeline = build_pipeline(plan, parse_fill_missing(fill_missing or []), scale, params)
+        if regression:
+            del params["class_weight"]  # a classifier's parameter
+        fill = parse_fill_missing(fill_missing or [])
+        pipeline = build_pipeline(plan, fill, scale, params, task=rows.task)
         X_train, y_train = select_features(train_rows, plan), train_rows[target]
         X_test, y_test = select_features(test_rows, plan), test_rows[target]
         seconds, interrupted = _fit(pipeline, X_train, y_train, output)
         model = pipeline.named_steps["model"]
         model.set_params(callbacks=None)  # the progress bar is not part of the model
         predictions = pipeline.predict(X_test)
-        cm = ConfusionMatrix(y_test, predictions)
+        cm = None if regression else ConfusionMatrix(y_test, predictions)
+        scores = regression_scores(y_test, predictions) if regression else None
         # With the training rows, the diagnosis can tell a plateau from a finished fit.
         health = diagnose(pipeline, X_train, y_train, inputs_scaled=scale != "none")
         out_path = out or Path(data.stem + ".glassnet")
-        metadata = training.model_metadata(data, plan, pipeline, cm, command, seconds, train_rows)
+        metadata = training.model_metadata(
+            data, plan, pipeline, cm, command, seconds, train_rows, scores=scores
+        )
         saved = save_model(out_path, pipeline, metadata, sign=sign)
         report_path = None
         if report is not None:
@@ -250,10 +271,21 @@ def train(
                 len(train_rows),
                 len(test_rows),
                 notes,
-                split or ("file " + str(test) if test else DEFAULT_SPLIT),
+                split or ("file " + str(test) if test else _default_split(rows.task)),
             )
             report_path = _write_report(report, pipeline, X_test, y_test, summary, command, health)
-    _show(output, model, cm, y_test, predictions, health, saved, report_path, interrupted)
+    if cm is None:
+        _show_regression(output, model, scores, health, saved, report_path, interrupted)
+        evaluation = {"task": "regression", **scores}
+    else:
+        _show(output, model, cm, y_test, predictions, health, saved, report_path, interrupted)
+        evaluation = {
+            "task": "classification",
+            "accuracy": cm.accuracy(),
+            "baseline_accuracy": training.baseline_accuracy(y_train, y_test),
+            "confusion_matrix": cm.matrix.tolist(),
+            "classes": [str(c) for c in model.classes_],
+        }
     output.result = {
         "model": str(saved),
         "report": None if report_path is None else str(report_path),
@@ -262,10 +294,7 @@ def train(
         "epochs": int(model.n_iter_),
         "seconds": seconds,
         "interrupted": interrupted,
-        "accuracy": cm.accuracy(),
-        "baseline_accuracy": training.baseline_accuracy(y_train, y_test),
-        "confusion_matrix": cm.matrix.tolist(),
-        "classes": [str(c) for c in model.classes_],
+        **evaluation,
         "findings": [
             {"code": f.code, "severity": f.severity, "layer": f.layer, "summary": f.summary}
             for f in health
@@ -447,6 +476,35 @@ def _show(
         output.print(classification_report(y_test, predictions, zero_division=0))
     output.print(health.rich("cli"))
     output.print(f"Model: {saved}" + (f"\nReport: {report_path}" if report_path else ""))
+
+
+def _show_regression(
+    output: Output,
+    model: Any,
+    scores: dict[str, float],
+    health: Any,
+    saved: Path,
+    report_path: Path | None,
+    interrupted: bool,
+) -> None:
+    if not output.talking:
+        return
+    how = "stopped by Ctrl-C" if interrupted else f"{model.n_iter_} epochs"
+    output.print(
+        f"\nTrained {model.hidden_layer_sizes} {model.activation} network to predict "
+        f"numbers ({model.loss}): {how}."
+    )
+    table = regression_table(scores)
+    table.title = "On the test rows"
+    output.print(table)
+    output.print(health.rich("cli"))
+    output.print(f"Model: {saved}" + (f"\nReport: {report_path}" if report_path else ""))
+
+
+def _default_split(task: str) -> str:
+    from glassnet.workflow.training import DEFAULT_REGRESSION_SPLIT
+
+    return DEFAULT_REGRESSION_SPLIT if task == "regression" else DEFAULT_SPLIT
 
 
 def _cells(cm: ConfusionMatrix) -> Any:

@@ -821,6 +821,10 @@ def overfitting(ctx: Context) -> list[Finding]:
     if not train_falling or (drop < OVERFIT_DROP and rise < OVERFIT_LOSS_RISE):
         return []
     peak = min(best, lowest) + 1
+    # A regressor's validation score is R² (MLPRegressor), a classifier's accuracy.
+    from sklearn.base import is_regressor
+
+    name = "R²" if ctx.model is not None and is_regressor(ctx.model) else "accuracy"
     actions = [
         Advice("alpha", direction="raise", now=ctx.setting("alpha"), note="the L2 penalty"),
         Advice(
@@ -840,12 +844,12 @@ def overfitting(ctx: Context) -> list[Finding]:
             None,
             (peak, len(h)),
             {
-                "best validation accuracy": float(np.nanmax(score)),
+                f"best validation {name}": float(np.nanmax(score)),
                 "best epoch": best + 1,
-                "last validation accuracy": float(score[-1]),
+                f"last validation {name}": float(score[-1]),
                 "validation loss rise": rise,
             },
-            f"validation accuracy peaked at {np.nanmax(score):.3f} in epoch {best + 1} "
+            f"validation {name} peaked at {np.nanmax(score):.3f} in epoch {best + 1} "
             f"and ended at {score[-1]:.3f}, while the training loss kept falling",
             "The network is learning the training rows by heart rather than the pattern "
             "that carries over to new rows.",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sklearn.base import is_regressor
 from sklearn.utils.validation import check_is_fitted
 
 from glassnet._extras import need
@@ -91,15 +92,14 @@ def plot_loss(model_or_history: Any, ax: Axes | None = None) -> Axes:
     ax.set(title="Loss per epoch", xlabel="epoch", ylabel="loss")
     lines = list(ax.lines)
     if _recorded(history.validation_score):
+        # A regressor's validation score is R², which has no floor: no fixed limits.
+        regressor = hasattr(model_or_history, "fit") and is_regressor(model_or_history)
+        name = "validation R²" if regressor else "validation accuracy"
         twin = ax.twinx()
-        twin.plot(
-            history.epoch,
-            history.validation_score,
-            color="C2",
-            linestyle=":",
-            label="validation accuracy",
-        )
-        twin.set(ylabel="validation accuracy", ylim=(0.0, 1.05))
+        twin.plot(history.epoch, history.validation_score, color="C2", linestyle=":", label=name)
+        twin.set(ylabel=name)
+        if not regressor:
+            twin.set(ylim=(0.0, 1.05))
         lines += twin.lines
     ax.legend(lines, [line.get_label() for line in lines])
     return ax

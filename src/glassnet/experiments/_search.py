@@ -196,6 +196,11 @@ def smallest_network(
     (True, (4,))
     """
     _check_search(target, metric, max_layers, max_units, seeds, success_rate, test_size)
+    if "loss" in mlp_params:
+        raise ValueError(
+            f"loss={mlp_params['loss']!r} is MLPRegressor's; the searches train "
+            "MLPClassifiers (log loss), and do not search regressors yet."
+        )
     for name, controlled_by in _SEARCH_OWNS.items():
         if name in mlp_params:
             raise ValueError(
@@ -347,6 +352,10 @@ def _check_search(
         )
 
 
+# More distinct float values than this, most of them once: numbers, not classes.
+_MAX_CLASSES = 20
+
+
 def _check_data(X: Any, y: Any) -> tuple[Any, Array]:
     """Validate X and y; say what is wrong in words when they cannot be searched."""
     n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
@@ -357,6 +366,12 @@ def _check_data(X: Any, y: Any) -> tuple[Any, Array]:
         )
     X, y = check_X_y(X, y, accept_sparse="csr")
     classes = np.unique(y)
+    if y.dtype.kind == "f" and len(classes) > _MAX_CLASSES and len(classes) > len(y) / 2:
+        raise ValueError(
+            f"y has {len(classes)} distinct numbers in {len(y)} rows: a regression target, "
+            "not classes. The searches look for the smallest classifier that reaches an "
+            "accuracy; they do not search regressors (MLPRegressor) yet."
+        )
     if len(classes) < 2:
         raise ValueError(
             f"y has a single class ({classes[0]!r}), so there is nothing to classify; "

@@ -20,6 +20,7 @@ from glassnet.metrics._plot.curves import (
     RocCurveDisplay,
     ThresholdMetricsDisplay,
 )
+from glassnet.metrics._regression import regression_scores
 from glassnet.metrics._report import classification_report
 from glassnet.metrics._thresholds import ThresholdChoice, choose_threshold, threshold_table
 
@@ -36,6 +37,7 @@ __all__ = [
     "choose_threshold",
     "classification_report",
     "precision_recall_curve",
+    "regression_scores",
     "roc_auc",
     "roc_curve",
     "threshold_table",

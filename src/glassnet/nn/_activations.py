@@ -404,6 +404,11 @@ def _softmax(z: Array, out: Array) -> None:
     out /= out.sum(axis=1, keepdims=True)
 
 
+def _exp(z: Array, out: Array) -> None:
+    """Exponential f(z) = exp(z): the Poisson regression output (a log link), always > 0."""
+    np.exp(z, out=out)
+
+
 def _output_grad(a: Array, z: Array | None, delta: Array, scratch: Array | None = None) -> None:
     # Output layers pair with their canonical loss: dL/dz = a - y directly.
     pass
@@ -463,6 +468,10 @@ def _mish_onnx(node: OnnxNode, z: str) -> str:
     if node.opset >= 18:  # Mish arrived in opset 18
         return node("Mish", z)
     return node("Mul", z, node("Tanh", node("Softplus", z)))
+
+
+def _exp_onnx(node: OnnxNode, z: str) -> str:
+    return node("Exp", z)
 
 
 def _softmax_onnx(node: OnnxNode, z: str) -> str:
@@ -539,8 +548,16 @@ OUTPUT_ACTIVATIONS: dict[str, Activation] = {
         onnx=_logistic_onnx,
     ),
     "softmax": Activation("softmax", _softmax, _output_grad, family="bounded", onnx=_softmax_onnx),
+    "identity": Activation(
+        "identity", _identity, _output_grad, family="linear", onnx=_identity_onnx
+    ),
+    "exp": Activation("exp", _exp, _output_grad, family="linear", onnx=_exp_onnx),
 }
-"""Output activations; each is paired with its log loss so dL/dz = a - y."""
+"""Output activations; each is paired with its loss (``_losses.py``) so dL/dz = a - y.
+
+'logistic' and 'softmax' for classification (log loss), 'identity' for regression
+on the squared error and 'exp' for regression on the Poisson deviance (a log link).
+"""
 
 
 def get_activation(name: object) -> Activation:

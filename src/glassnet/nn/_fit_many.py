@@ -1,6 +1,7 @@
 """``fit_many``: many small networks trained at once, each as it would train alone.
 
-Networks that share their depth and the optimiser's settings are trained as one
+Classifiers and regressors alike (``estimator=MLPRegressor``): networks that share
+their depth, the optimiser's settings and (regressors) the loss are trained as one
 ``Stack`` (``_stack.py``), the stack's rows running the epochs of ``fit``: each
 network's epoch is the same minibatches in the same order, and the same optimiser
 (``_optimizers.py``, on the stack's rows) and stopping rule (``_stopping.py``) as alone.
@@ -34,7 +35,7 @@ import scipy.sparse as sp
 from glassnet.nn._blas import blas_threads_for, limit_blas_threads
 from glassnet.nn._callbacks import has_hooks
 from glassnet.nn._history import EPOCH_KEYS
-from glassnet.nn._mlp import MLPClassifier, TrainingStart
+from glassnet.nn._mlp import MLPClassifier, TrainingStart, _BaseMLP
 from glassnet.nn._optimizers import OPTIMIZERS, get_optimizer
 from glassnet.nn._params import batch_rows, check_params, hidden_sizes
 from glassnet.nn._stack import Stack, by_batch, minibatch_losses, with_ones
@@ -76,11 +77,16 @@ class DivergedInBatchWarning(UserWarning):
 
 
 def fit_many(
-    X: Any, y: Any, configs: Sequence[Mapping[str, Any]], **params: Any
-) -> list[MLPClassifier]:
-    """Train many MLPClassifiers on the same data in stacked NumPy computations.
+    X: Any,
+    y: Any,
+    configs: Sequence[Mapping[str, Any]],
+    *,
+    estimator: type[_BaseMLP] = MLPClassifier,
+    **params: Any,
+) -> list[_BaseMLP]:
+    """Train many MLPClassifiers (or MLPRegressors) on the same data at once.
 
-    Network ``i`` is ``MLPClassifier(**{**params, **configs[i]})`` and ends with the
+    Network ``i`` is ``estimator(**{**params, **configs[i]})`` and ends with the
     weights, ``loss_curve_`` and ``n_iter_`` that its own ``fit(X, y)`` would give
     (to rounding, see the module docstring), including its stopping rule
     (``tol``/``n_iter_no_change``) and ``max_iter``. Networks that share depth
@@ -93,16 +99,19 @@ def fit_many(
     X : array-like of shape (n_samples, n_features)
         Training inputs (dense).
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Class labels, or a label-indicator matrix.
+        Class labels, or a label-indicator matrix; target values for a regressor.
     configs : sequence of dict
-        Per-network MLPClassifier parameters, e.g. ``{"hidden_layer_sizes": (3,),
+        Per-network parameters, e.g. ``{"hidden_layer_sizes": (3,),
         "random_state": 0}``.
+    estimator : {MLPClassifier, MLPRegressor}, default=MLPClassifier
+        The class of every network. Regressors of different ``loss`` train in
+        different stacks.
     **params
-        MLPClassifier parameters shared by every network (a config overrides them).
+        Parameters shared by every network (a config overrides them).
 
     Returns
     -------
-    list of MLPClassifier
+    list of MLPClassifier or MLPRegressor
         Fitted, in the order of ``configs``. ``history_`` keeps epoch-level numbers
         only (as ``record='epochs'``, without ``grad_norm``) and no health warnings
         are emitted. ``callbacks`` may be plain functions of the epoch's record,
@@ -122,7 +131,7 @@ def fit_many(
     """
     if sp.issparse(X):
         raise ValueError("fit_many needs dense X; pass X.toarray() or fit the models one by one.")
-    estimators = [MLPClassifier(**{**params, **dict(config)}) for config in configs]
+    estimators = [estimator(**{**params, **dict(config)}) for config in configs]
     groups: dict[tuple, list[int]] = {}
     for i, est in enumerate(estimators):
         groups.setdefault(_group_key(est, i), []).append(i)
@@ -141,12 +150,12 @@ def fit_many(
     return estimators
 
 
-def batch_unsupported(est: MLPClassifier) -> str | None:
+def batch_unsupported(est: _BaseMLP) -> str | None:
     """Say why ``est`` cannot train in a ``fit_many`` stack, or None when it can.
 
     Parameters
     ----------
-    est : MLPClassifier
+    est : MLPClassifier or MLPRegressor
         An unfitted estimator; only its parameters are read.
 
     Returns
@@ -168,8 +177,10 @@ def batch_unsupported(est: MLPClassifier) -> str | None:
             f"callback objects ({', '.join(objects)}): those reach the model, whose weights "
             "live in the stack until it finishes. Fit this model alone, or pass a function."
         )
-    defaults = MLPClassifier().get_params()
+    defaults = type(est)().get_params()
     for name, needs in _UNSUPPORTED.items():
+        if name not in defaults:
+            continue  # class_weight: a classifier's only
         value = getattr(est, name)
         if value != defaults[name]:
             return (
@@ -179,13 +190,14 @@ def batch_unsupported(est: MLPClassifier) -> str | None:
     return None
 
 
-def _group_key(est: MLPClassifier, index: int) -> tuple:
+def _group_key(est: _BaseMLP, index: int) -> tuple:
     """Check that ``est`` can train in a stack; return what its stack must share."""
     sizes, _, _ = check_params(est)
     reason = batch_unsupported(est)
     if reason is not None:
         raise ValueError(f"config {index}: {reason}")
-    shared = tuple(getattr(est, name) for name in _SHARED)
+    # A regressor's loss picks its output layer, which a whole stack shares.
+    shared = tuple(getattr(est, name, None) for name in (*_SHARED, "loss"))
     # Activations are not shared: each network's own apply to its rows of the stack.
     return (len(sizes), *shared)
 
@@ -196,12 +208,12 @@ def _group_key(est: MLPClassifier, index: int) -> tuple:
 _STACK_ELEMENTS = 1 << 16
 
 
-def _chunks(estimators: list[MLPClassifier], n_samples: int) -> list[list[MLPClassifier]]:
+def _chunks(estimators: list[_BaseMLP], n_samples: int) -> list[list[_BaseMLP]]:
     """Split one group into stacks of similar widths whose work arrays fit in cache."""
     first = estimators[0]
     rows = batch_rows(first.batch_size, n_samples)
     ordered = sorted(estimators, key=lambda est: hidden_sizes(est.hidden_layer_sizes)[::-1])
-    chunks: list[list[MLPClassifier]] = []
+    chunks: list[list[_BaseMLP]] = []
     widest = 0
     for est in ordered:
         widest_here = max([widest, *hidden_sizes(est.hidden_layer_sizes)])
@@ -216,11 +228,11 @@ def _chunks(estimators: list[MLPClassifier], n_samples: int) -> list[list[MLPCla
     return [sorted(chunk, key=_activation_names) for chunk in chunks]
 
 
-def _activation_names(est: MLPClassifier) -> tuple[str, ...]:
+def _activation_names(est: _BaseMLP) -> tuple[str, ...]:
     return tuple(act.name for act in check_params(est)[1])
 
 
-def _fit_group(estimators: list[MLPClassifier], X: Any, y: Any) -> None:
+def _fit_group(estimators: list[_BaseMLP], X: Any, y: Any) -> None:
     """Validate, initialise and train networks of one depth and one optimiser setting."""
     first = estimators[0]
     # The first validates the data (and warns, pointing at fit_many's caller); the
@@ -234,7 +246,7 @@ def _fit_group(estimators: list[MLPClassifier], X: Any, y: Any) -> None:
         _Trainer(estimators, starts).run()
 
 
-def _shared_draws(estimators: list[MLPClassifier], starts: list[TrainingStart]) -> Array:
+def _shared_draws(estimators: list[_BaseMLP], starts: list[TrainingStart]) -> Array:
     """Label networks whose generators will draw the same orders of rows, one per group.
 
     Networks seeded with the same int that made the same number of draws for their
@@ -262,7 +274,7 @@ def _shared_draws(estimators: list[MLPClassifier], starts: list[TrainingStart]) 
 class _Trainer:
     """The epoch loop of ``MLPClassifier._fit_stochastic``, for a stack of networks."""
 
-    def __init__(self, estimators: list[MLPClassifier], starts: list[TrainingStart]) -> None:
+    def __init__(self, estimators: list[_BaseMLP], starts: list[TrainingStart]) -> None:
         first = estimators[0]
         X, Y, batch_rows = starts[0].X, starts[0].Y, starts[0].batch_rows
         self.estimators = list(estimators)  # every network, in the order given
@@ -331,7 +343,7 @@ class _Trainer:
         # BLAS takes the transposed operand as it is).
         X = np.take(self.X_rows, self.orders, axis=0).transpose(0, 2, 1)
         Y = np.take(self.Y_rows, self.orders, axis=0).transpose(0, 2, 1)
-        Y_other = Y - 1.0 if stack.output != "softmax" else None
+        Y_other = Y - 1.0 if stack.output == "logistic" else None
         n = X.shape[2]
         k, n_outputs, _ = Y.shape
         rows = self.batch_rows

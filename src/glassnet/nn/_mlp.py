@@ -3,7 +3,8 @@
 Same parameters, attributes and methods as ``sklearn.neural_network.MLPClassifier``
 (version 1.9), the same random draws in the same order (so the same weights after
 training), and more: modern activations, initialisations, gradient clipping,
-dropout, class weights, callbacks and a per-epoch training record.
+dropout, class weights, callbacks and a per-epoch training record. The training
+itself is ``_BaseMLP``'s, which ``MLPRegressor`` (``_regressor.py``) shares.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
@@ -34,7 +35,7 @@ from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation, get_activat
 from glassnet.nn._blas import blas_threads_for, limit_blas_threads
 from glassnet.nn._history import TrainingHistory
 from glassnet.nn._init import get_initializer
-from glassnet.nn._losses import log_loss
+from glassnet.nn._losses import output_loss
 from glassnet.nn._minibatches import Minibatches
 from glassnet.nn._network import Network, forward
 from glassnet.nn._optimizers import OPTIMIZERS, Optimizer, get_optimizer
@@ -47,7 +48,7 @@ Array = np.ndarray
 EpochCallback = Callable[[dict[str, Any]], bool | None]
 
 
-def _check_solver(est: MLPClassifier) -> bool:
+def _check_solver(est: _BaseMLP) -> bool:
     # As in scikit-learn, partial_fit exists only for the stochastic solvers.
     if est.solver not in OPTIMIZERS:
         raise AttributeError(
@@ -65,14 +66,15 @@ class TrainingDivergedError(ValueError):
 class TrainingStart:
     """What a trainer outside the estimator needs to run its epochs.
 
-    Returned by ``MLPClassifier._start_training`` (see its "fit protocol" section).
+    Returned by ``_BaseMLP._start_training`` (see its "fit protocol" section).
 
     Attributes
     ----------
     X : ndarray of shape (n_samples, n_features)
         The validated inputs, C-contiguous, in the training dtype.
     Y : ndarray of shape (n_samples, n_outputs)
-        The targets as a 0/1 indicator matrix (bool).
+        The targets as a 0/1 indicator matrix (bool, a classifier) or as numbers in
+        the training dtype (a regressor).
     layer_units : list of int
         ``[n_features, *hidden_layer_sizes, n_outputs]``.
     activations : list of Activation
@@ -94,7 +96,823 @@ class TrainingStart:
     no_improvement_count: int
 
 
-class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
+class _BaseMLP(TransformerMixin, BaseEstimator):
+    """What MLPClassifier and MLPRegressor share: training, the record, the network.
+
+    Not for direct use. A subclass gives ``__init__`` (its hyperparameters), ``fit``,
+    ``partial_fit``, ``predict`` and these hooks: ``_validate_input`` (the checked
+    inputs and the targets as a 2-D array the loss reads), ``_out_activation`` (the
+    output layer, which picks the loss, ``_losses.LOSSES``) and
+    ``_validation_score`` (early stopping's score, higher is better); a classifier
+    also ``_class_sample_weight`` and ``_share_targets`` (its classes, for fit_many).
+    """
+
+    # ------------------------------------------------------------------ public API
+
+    def fit_epochs(self, X: Any, y: Any, sample_weight: Any = None) -> Iterator[int]:
+        """Fit as ``fit`` does, pausing after every epoch ('sgd' and 'adam').
+
+        A generator: it yields 0 once the network is initialised (its initial
+        weights, before any training), then trains one more epoch at each step and
+        yields its number, with ``coefs_``, ``loss_curve_`` and ``history_`` up to
+        date, so a loop can look at the network while it learns (the playground
+        draws it). It ends where
+        ``fit`` would (``max_iter``, the stopping rule, a callback); break out of the
+        loop to stop earlier. The weights after epoch k are those ``fit`` gives with
+        ``max_iter=k``: the same draws in the same order.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets (a
+            classifier); target values (a regressor).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Yields
+        ------
+        int
+            0 for the initial network, then the number of the epoch just trained.
+
+        Notes
+        -----
+        Stopped early (``break``), the model keeps the last epoch's weights, even with
+        ``early_stopping`` (whose best weights are restored only when training ends
+        by itself), and no ``TrainingHealthWarning`` is raised.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_moons
+        >>> from glassnet import MLPClassifier
+        >>> X, y = make_moons(200, noise=0.1, random_state=0)
+        >>> model = MLPClassifier((8,), max_iter=50, random_state=0)
+        >>> for epoch in model.fit_epochs(X, y):
+        ...     if model.score(X, y) > 0.85:
+        ...         break
+        >>> epoch, len(model.loss_curve_)
+        (27, 27)
+        """
+        if self.solver == "lbfgs":
+            raise ValueError(
+                "fit_epochs trains one epoch at a time, which L-BFGS does not do: use "
+                "solver='sgd' or 'adam', or fit() for 'lbfgs'."
+            )
+        yield from self._training(X, y, sample_weight, False, stepwise=True, stacklevel=4)
+
+    def hidden_activations(self, X: Any) -> list[Array]:
+        """Return the outputs of every hidden layer for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        list of ndarray
+            One ``(n_samples, units)`` array per hidden layer.
+        """
+        check_is_fitted(self)
+        _, hidden = forward(
+            self._check_X(X),
+            self.coefs_,
+            self.intercepts_,
+            self._hidden_acts,
+            OUTPUT_ACTIVATIONS[self.out_activation_],
+            keep_hidden=True,
+        )
+        return hidden
+
+    def transform(self, X: Any, layer: int = -1) -> Array:
+        """Return a hidden layer's outputs: the network as a feature extractor.
+
+        With the default, the last hidden layer's outputs, the features the output
+        layer classifies from, so a fitted network can feed another estimator in a
+        ``Pipeline``. Only the layers up to ``layer`` are computed.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        layer : int, default=-1
+            Which hidden layer, indexed as ``hidden_layer_sizes``: 0 is the first,
+            -1 the last.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, hidden_layer_sizes[layer])
+            The layer's outputs (after its activation), in the model's dtype.
+
+        Raises
+        ------
+        ValueError
+            If the network has no hidden layer, or ``layer`` is not one of them.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_moons
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from glassnet import MLPClassifier
+        >>> X, y = make_moons(200, noise=0.1, random_state=0)
+        >>> net = MLPClassifier((16, 8), max_iter=300, random_state=0).fit(X, y)
+        >>> net.transform(X).shape, net.transform(X, layer=0).shape
+        ((200, 8), (200, 16))
+        >>> pipe = make_pipeline(net, LogisticRegression()).fit(X, y)
+        """
+        check_is_fitted(self)
+        n_hidden = len(self.coefs_) - 1
+        valid = isinstance(layer, int | np.integer) and not isinstance(layer, bool)
+        if not valid or not -n_hidden <= layer < n_hidden:
+            if n_hidden == 0:
+                raise ValueError(
+                    "transform returns a hidden layer's outputs, and this network has none "
+                    "(hidden_layer_sizes=()). Give it a hidden layer, or use "
+                    f"{'predict_proba' if is_classifier(self) else 'predict'}."
+                )
+            raise ValueError(
+                f"layer={layer!r} is not a hidden layer of this network, which has "
+                f"{n_hidden} (hidden_layer_sizes={tuple(c.shape[1] for c in self.coefs_[:-1])}); "
+                f"pass an int from {-n_hidden} to {n_hidden - 1}."
+            )
+        stop = int(layer) % n_hidden + 1  # weight layers up to the wanted hidden one
+        out, _ = forward(
+            self._check_X(X),
+            self.coefs_[:stop],
+            self.intercepts_[:stop],
+            self._hidden_acts[:stop],
+            OUTPUT_ACTIVATIONS[self.out_activation_],  # not reached: every layer is hidden
+        )
+        return out
+
+    def diagnose(self) -> Any:
+        """Read the training record and say what went wrong, in plain language.
+
+        Works on a fitted model and on one whose training diverged.
+
+        Returns
+        -------
+        HealthReport
+            Findings (severity, layer, epochs, evidence, explanation, what to try),
+            most severe first; ``print`` it, or ``rich.print`` it, or ``to_html()``.
+        """
+        return hooks.diagnose(self)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        # A diverged fit keeps its history_ but has no weights: it is not fitted.
+        return hasattr(self, "coefs_")
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        if tags.classifier_tags is not None:
+            tags.classifier_tags.multi_label = True
+        # transform outputs the training dtype: the input's when dtype is None.
+        preserved = ["float64", "float32"]
+        if self.dtype is not None:
+            try:
+                preserved = [np.dtype(self.dtype).name]
+            except TypeError:  # not a dtype: fit says so, tags must not raise
+                pass
+        tags.transformer_tags.preserves_dtype = preserved
+        return tags
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The hidden activations hold Python functions, which a format that is safe to
+        # load from a stranger (skops) will not store: keep their names instead.
+        state = dict(super().__getstate__())  # a copy: object's is self.__dict__ itself
+        # Mid-training (a copy taken between fit_epochs' steps), the recorder holds the
+        # network's work arrays: training-time state, not part of a model.
+        state.pop("_recorder", None)
+        if "_hidden_acts" in state:
+            state["_hidden_acts"] = [act.name for act in state["_hidden_acts"]]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        if "_hidden_acts" in state:
+            # Names only: an unknown one raises ValueError rather than being called.
+            state["_hidden_acts"] = [get_activation(name) for name in state["_hidden_acts"]]
+        super().__setstate__(state)
+
+    # ------------------------------------------------------------ parameters
+
+    # ------------------------------------------------------------ input checks
+
+    def _check_data(self, X: Any, y: Any, reset: bool, **checks: Any) -> tuple[Any, Array]:
+        """Validate X and y as scikit-learn does (``checks`` go to ``validate_data``)."""
+        check_same_length(X, y)
+        dtype = (np.float64, np.float32) if self.dtype is None else np.dtype(self.dtype)
+        try:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                accept_sparse=["csr", "csc"],
+                multi_output=True,
+                dtype=dtype,
+                reset=reset,
+                **checks,
+            )
+        except ValueError as err:
+            if "feature" in str(err) and "names" in str(err):
+                raise
+            message = explain_bad_features(X) or explain_bad_target(y)
+            if message is None:
+                raise
+            raise ValueError(message) from err
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
+
+    def _check_X(self, X: Any) -> Any:
+        """Validate prediction input and cast it to the model's dtype."""
+        try:
+            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        except ValueError as err:
+            if "feature" in str(err):
+                raise
+            message = explain_bad_features(X)
+            if message is None:
+                raise
+            raise ValueError(message) from err
+        dtype = self.coefs_[0].dtype
+        return X.astype(dtype, copy=False)
+
+    def _sample_weight(self, sample_weight: Any, X: Any, Y: Array) -> Array | None:
+        sw = None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=X.dtype)
+            if sw.ndim == 0:
+                sw = np.full(X.shape[0], sw, dtype=X.dtype)
+            if sw.shape != (X.shape[0],):
+                raise ValueError(
+                    f"sample_weight has shape {sw.shape} but X has {X.shape[0]} rows; give "
+                    "one weight per row."
+                )
+            if not np.all(np.isfinite(sw)) or np.any(sw < 0):
+                raise ValueError("sample_weight must be finite and non-negative.")
+        cw = self._class_sample_weight(Y, X.dtype)
+        if cw is not None:
+            sw = cw if sw is None else sw * cw
+        if sw is not None and not sw.any():
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number; every weight "
+                "(sample_weight times class_weight) is 0, so there is nothing to learn from."
+            )
+        return sw
+
+    def _class_sample_weight(self, Y: Array, dtype: np.dtype) -> Array | None:
+        """Weights from ``class_weight``, one per row (a classifier's), or None."""
+        return None
+
+    def _share_targets(self, like: _BaseMLP) -> None:
+        """Take what ``like`` learnt about the targets (a classifier's classes)."""
+
+    # ------------------------------------------------------------ training
+
+    def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool) -> Self:
+        # fit and partial_fit run the epochs without pausing; fit_epochs pauses after each.
+        for _ in self._training(X, y, sample_weight, incremental, stepwise=False, stacklevel=5):
+            pass
+        return self
+
+    def _training(
+        self,
+        X: Any,
+        y: Any,
+        sample_weight: Any,
+        incremental: bool,
+        stepwise: bool,
+        stacklevel: int,
+    ) -> Iterator[int]:
+        """Train, yielding the epoch number after each epoch (nothing for 'lbfgs').
+
+        ``stepwise`` yields 0 first, once the network is initialised, and brings
+        ``history_`` up to date before each yield; ``stacklevel``
+        points the warnings at the user's call, however deep this generator sits.
+        """
+        sizes, acts, dropout = check_params(self)
+        first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        if not sp.issparse(X):
+            X = np.ascontiguousarray(X)
+        sw = self._sample_weight(sample_weight, X, Y)
+        layer_units = [X.shape[1], *sizes, Y.shape[1]]
+        self._random_state = check_random_state(self.random_state)
+        if first_pass:
+            self._initialize(Y, layer_units, acts, X.dtype)
+        elif [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]] != layer_units:
+            raise ValueError(
+                "warm_start and partial_fit need the same layers as the first fit: "
+                f"the model has {[c.shape[0] for c in self.coefs_][1:]} hidden units, "
+                f"hidden_layer_sizes is now {sizes}. Set warm_start=False to start over."
+            )
+        self._hidden_acts = acts
+        self._diverged_at = None
+        thresholds = SaturationThresholds.from_param(self.saturation)
+        if first_pass or not isinstance(getattr(self, "history_", None), TrainingHistory):
+            self.history_ = TrainingHistory(layer_units, [a.name for a in acts], thresholds)
+        net = self._network(layer_units, acts, dropout, X.dtype, thresholds)
+        batch = self._batch_rows(X.shape[0])
+        self._recorder = Recorder(
+            net,
+            self.history_,
+            self.record,
+            -(-X.shape[0] // batch),
+            need_norm=self.clip_grad_norm is not None,
+        )
+        threads = blas_threads_for(layer_units, self._batch_rows(X.shape[0]))
+        with limit_blas_threads(threads):
+            try:
+                if first_pass or not incremental:  # later partial_fit calls continue a run
+                    callbacks.train_begin(self.callbacks, self)
+                if stepwise:
+                    yield 0  # the initial network, before any training
+                if self.solver == "lbfgs":
+                    self._fit_lbfgs(net, X, Y, sw, stacklevel)
+                else:
+                    yield from self._fit_stochastic(
+                        net, X, Y, sw, incremental, stepwise, stacklevel
+                    )
+            finally:
+                self._recorder.flush()
+                net.release()
+                del self._recorder  # holds the network and its work arrays
+        if not incremental:
+            callbacks.train_end(self.callbacks, self)
+        if self.health_warnings and not incremental and self.record != "epochs":
+            self._warn_if_unhealthy(stacklevel)
+
+    def _warn_if_unhealthy(self, stacklevel: int) -> None:
+        # The rules that read the record live in glassnet.diagnostics, which installs
+        # them (hooks); without them there is nothing to warn about.
+        warning = hooks.health_warning(self)
+        if warning is not None:
+            warnings.warn(warning, stacklevel=stacklevel)
+
+    # ------------------------------------------------------------ the fit protocol
+    # How a trainer other than fit's own epoch loop (fit_many's stack) trains this
+    # estimator, without reaching into its private attributes: _start_training does
+    # everything fit does before the first epoch, the trainer runs the epochs from the
+    # public attributes (coefs_, intercepts_, the hyperparameters) and what it returns,
+    # and _finish_training hands back what the epochs produced.
+
+    def _start_training(
+        self, X: Any, y: Any, *, like: _BaseMLP | None = None, stacklevel: int = 2
+    ) -> TrainingStart:
+        """Validate the data, draw the initial weights and start ``history_``, as ``fit``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs (dense).
+        y : array-like
+            Targets.
+        like : MLPClassifier or MLPRegressor, optional
+            An estimator already started on the same data: ``X`` and ``y`` are then its
+            ``TrainingStart.X`` and ``.Y``, and its classes and input checks are reused.
+        stacklevel : int, default=2
+            Where the batch-size warning points.
+
+        Returns
+        -------
+        TrainingStart
+        """
+        sizes, acts, _ = check_params(self)
+        if like is None:
+            X, Y = self._validate_input(X, y, incremental=False, reset=True)
+            X = np.ascontiguousarray(X)
+            self._warn_if_batch_too_large(X.shape[0], stacklevel + 1)
+        else:
+            Y = y
+            for name in ("n_features_in_", "feature_names_in_"):
+                if hasattr(like, name):
+                    setattr(self, name, getattr(like, name))
+            self._share_targets(like)
+        layer_units = [X.shape[1], *sizes, Y.shape[1]]
+        # The same draws in the same order as _training: weights first.
+        self._random_state = check_random_state(self.random_state)
+        self._initialize(Y, layer_units, acts, X.dtype)
+        self._hidden_acts = acts
+        self._diverged_at = None
+        thresholds = SaturationThresholds.from_param(self.saturation)
+        self.history_ = TrainingHistory(layer_units, [a.name for a in acts], thresholds)
+        return TrainingStart(
+            X,
+            Y,
+            layer_units,
+            acts,
+            self._random_state,
+            self._batch_rows(X.shape[0]),
+            self._no_improvement_count,
+        )
+
+    def _finish_training(
+        self,
+        epochs: Mapping[str, Array],
+        n_samples: int,
+        best_loss: float,
+        no_improvement_count: int,
+        params: tuple[list[Array], list[Array], Optimizer] | None,
+    ) -> None:
+        """Take the result of epochs run outside ``fit``.
+
+        Parameters
+        ----------
+        epochs : mapping of str to ndarray
+            The epoch-level columns of ``history_`` (``loss``, ``learning_rate``,
+            ``weight_norm``, ``seconds``, ...), one entry per epoch run.
+        n_samples : int
+            Training rows seen in each epoch.
+        best_loss : float
+            The stopping rule's best loss.
+        no_improvement_count : int
+            The stopping rule's count.
+        params : tuple or None
+            ``(coefs, intercepts, optimizer)`` at the end of training, or None when
+            training diverged in the epoch after the last one in ``epochs``.
+        """
+        self.history_.load_epochs(dict(epochs))
+        self.loss_curve_ = np.asarray(epochs["loss"], dtype=float).tolist()
+        self.n_iter_ = len(self.loss_curve_)
+        self.t_ += self.n_iter_ * n_samples
+        if self.n_iter_:
+            self.loss_ = self.loss_curve_[-1]
+        self.best_loss_ = float(best_loss)
+        self._no_improvement_count = int(no_improvement_count)
+        # Every fit draws a fresh RandomState (_training): the spent one only weighed
+        # on copies to and from worker processes (5 KB, 0.2 ms to load).
+        del self._random_state
+        if params is None:
+            for name in ("coefs_", "intercepts_"):
+                self.__dict__.pop(name, None)
+            self._diverged_at = self.n_iter_ + 1
+            return
+        self.coefs_, self.intercepts_, self._optimizer = params
+
+    def _initialize(
+        self, Y: Array, layer_units: list[int], acts: list[Activation], dtype: np.dtype
+    ) -> None:
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = self._out_activation()
+        init = get_initializer(self.init)
+        # scikit-learn sizes the 'auto' bound by the network's one activation; with one
+        # activation per layer, each layer uses its own (the output layer, the last one).
+        names = [a.name for a in acts] or [
+            self.activation if isinstance(self.activation, str) else "relu"
+        ]
+        self.coefs_, self.intercepts_ = [], []
+        for i in range(self.n_layers_ - 1):
+            act = names[min(i, len(names) - 1)]
+            coef, intercept = init(self._random_state, layer_units[i], layer_units[i + 1], act)
+            self.coefs_.append(coef.astype(dtype, copy=False))
+            self.intercepts_.append(intercept.astype(dtype, copy=False))
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        self._optimizer = None
+        if self.early_stopping and self.solver != "lbfgs":
+            self.validation_scores_ = []
+            self.validation_loss_curve_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+            self.best_validation_score_ = None
+
+    def _network(
+        self,
+        layer_units: list[int],
+        acts: list[Activation],
+        dropout: list[float],
+        dtype: np.dtype,
+        thresholds: SaturationThresholds,
+    ) -> Network:
+        """Build the flat-buffer network and make ``coefs_``/``intercepts_`` views into it."""
+        output = OUTPUT_ACTIVATIONS[self.out_activation_]
+        exact = self.solver == "lbfgs"
+        rules = None
+        if self.record != "epochs":
+            rules = [a.active_rule(thresholds) for a in acts]
+        net = Network(
+            layer_units, acts, output, dtype, dropout, sklearn_order=exact, active_rules=rules
+        )
+        net.set_parameters(self.coefs_, self.intercepts_)
+        self.coefs_, self.intercepts_ = net.coefs, net.intercepts
+        return net
+
+    def _warn_if_batch_too_large(self, n_samples: int, stacklevel: int) -> None:
+        if self.batch_size != "auto" and self.batch_size > n_samples:
+            warnings.warn(
+                f"Got `batch_size` less than 1 or larger than sample size. It is going to "
+                f"be clipped to the {n_samples} training rows.",
+                stacklevel=stacklevel,
+            )
+
+    def _batch_rows(self, n_samples: int) -> int:
+        if self.solver == "lbfgs":
+            return n_samples
+        return batch_rows(self.batch_size, n_samples)
+
+    def _make_optimizer(self, n_params: int, dtype: np.dtype) -> Optimizer:
+        optimizer = get_optimizer(self.solver)
+        return optimizer.from_params(self, n_params, dtype, self.learning_rate_init)
+
+    def _split_validation(self, X: Any, Y: Array, sw: Array | None) -> tuple:
+        """Hold out the early-stopping validation rows exactly as scikit-learn does."""
+        if not self.early_stopping:
+            return X, Y, sw, None, None, None
+        stratify = Y if self.n_outputs_ == 1 and is_classifier(self) else None
+        arrays = [X, Y] if sw is None else [X, Y, sw]
+        parts = train_test_split(
+            *arrays,
+            random_state=self._random_state,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X_train, X_val, Y_train, Y_val = parts[:4]
+        sw_train, sw_val = (None, None) if sw is None else parts[4:]
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or the "
+                "size of your dataset."
+            )
+        return X_train, Y_train, sw_train, X_val, Y_val, sw_val
+
+    def _fit_stochastic(
+        self,
+        net: Network,
+        X: Any,
+        Y: Array,
+        sw: Array | None,
+        incremental: bool,
+        stepwise: bool,
+        stacklevel: int,
+    ) -> Iterator[int]:
+        if self._optimizer is None or not incremental:
+            self._optimizer = self._make_optimizer(net.params.size, net.params.dtype)
+        X, Y, sw, X_val, Y_val, sw_val = self._split_validation(X, Y, sw)
+        n_samples = X.shape[0]
+        self._warn_if_batch_too_large(n_samples, stacklevel + 1)
+        batches = Minibatches(X, Y, sw, self._batch_rows(n_samples), self.shuffle)
+        self.n_iter_ = 0  # counts this call's epochs, as in scikit-learn (warm_start too)
+        dropout_rng = (
+            np.random.default_rng(self._random_state.randint(2**31)) if net.dropout else None
+        )
+        try:
+            for _ in range(self.max_iter):
+                started = time.perf_counter()
+                self._recorder.start_epoch(batches.n_samples)
+                batches.next_epoch(self._random_state)
+                loss = self._run_epoch(net, batches, dropout_rng)
+                stop = self._end_epoch(net, loss, n_samples, X_val, Y_val, sw_val, started)
+                if stepwise:
+                    self._recorder.flush()
+                yield self.n_iter_
+                if stop or incremental:
+                    break
+                if self.n_iter_ == self.max_iter:
+                    warn_max_iter(self.max_iter, stacklevel)
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user.", stacklevel=stacklevel)
+        if self.early_stopping:
+            net.params[:] = self._best_params
+
+    def _run_epoch(
+        self, net: Network, batches: Minibatches, rng: np.random.Generator | None
+    ) -> float:
+        """One pass over the data in minibatches; returns the mean loss."""
+        optimizer, alpha, clip = self._optimizer, self.alpha, self.clip_grad_norm
+        measure = self._recorder.after_batch
+        grads = net.grads
+        total_loss = 0.0
+        for X, Y, sw in batches:
+            if sw is not None and not sw.any():
+                self._recorder.skip(X.shape[0])
+                continue  # a minibatch of zero total weight carries nothing to learn
+            loss = net.loss_and_gradient(X, Y, sw, alpha, rng)
+            total_loss += loss * X.shape[0]
+            norm = measure()  # of the gradient before clipping
+            if clip is not None and norm > clip:
+                grads *= clip / norm
+            optimizer.step(net.params, grads)
+        return total_loss / batches.n_samples
+
+    def _end_epoch(
+        self,
+        net: Network,
+        loss: float,
+        n_samples: int,
+        X_val: Any,
+        Y_val: Array | None,
+        sw_val: Array | None,
+        started: float,
+    ) -> bool:
+        """Bookkeeping after an epoch; returns True when training should stop."""
+        self._check_finite(net, loss, self.n_iter_ + 1)
+        self.n_iter_ += 1
+        self.loss_ = loss
+        self.t_ += n_samples
+        self.loss_curve_.append(loss)
+        if self.verbose:
+            print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
+        val_loss = val_score = None
+        if self.early_stopping:
+            val_loss, val_score = self._validation_scores(net, X_val, Y_val, sw_val)
+            self.validation_scores_.append(val_score)
+            self.validation_loss_curve_.append(val_loss)
+            if self.verbose:
+                print(f"Validation score: {val_score:f}")
+        self._update_no_improvement_count(net, loss, val_score)
+        self._optimizer.iteration_ends(self.t_)
+        stop = self._record(loss, val_loss, val_score, started)
+        if self._no_improvement_count > self.n_iter_no_change:
+            what = "Validation score" if self.early_stopping else "Training loss"
+            if self._optimizer.trigger_stopping():
+                if self.verbose:
+                    print(
+                        f"{what} did not improve more than tol={self.tol:f} for "
+                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
+                    )
+                return True
+            if self.verbose:
+                print(f"Setting learning rate to {self._optimizer.learning_rate:f}")
+            self._no_improvement_count = 0
+        return stop
+
+    def _validation_scores(
+        self, net: Network, X_val: Any, Y_val: Array, sw_val: Array | None
+    ) -> tuple[float, float]:
+        out, _ = forward(X_val, net.coefs, net.intercepts, net.hidden, net.output)
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging exp output
+            val_loss = output_loss(out, Y_val, sw_val, net.output.name)
+        if not np.isfinite(out).all():
+            return val_loss, float("nan")
+        return val_loss, self._validation_score(out, Y_val, sw_val)
+
+    def _update_no_improvement_count(
+        self, net: Network, loss: float, val_score: float | None
+    ) -> None:
+        if self.early_stopping:
+            if val_score > self.best_validation_score_:
+                self._best_params = net.params.copy()
+            best, count = no_improvement(
+                val_score,
+                self.best_validation_score_,
+                self._no_improvement_count,
+                self.tol,
+                higher_is_better=True,
+            )
+            self.best_validation_score_ = float(best)
+        else:
+            best, count = no_improvement(
+                loss, self.best_loss_, self._no_improvement_count, self.tol
+            )
+            self.best_loss_ = float(best)
+        self._no_improvement_count = int(count)
+
+    def _record(
+        self, loss: float, val_loss: float | None, val_score: float | None, started: float
+    ) -> bool:
+        """Write the epoch into ``history_`` and run the callbacks; True means stop."""
+        self._recorder.end_epoch(
+            loss=loss,
+            validation_loss=val_loss,
+            validation_score=val_score,
+            learning_rate=float(self._optimizer.learning_rate) if self._optimizer else None,
+            seconds=time.perf_counter() - started,
+        )
+        stop = False
+        if self.callbacks:
+            self._recorder.flush()
+            stop = callbacks.epoch_end(self.callbacks, self, self.history_[-1])
+        return stop
+
+    def _check_finite(self, net: Network, loss: float, epoch: int) -> None:
+        if np.isfinite(loss) and np.isfinite(net.params).all():
+            return
+        for name in ("coefs_", "intercepts_"):
+            self.__dict__.pop(name, None)
+        self._diverged_at = epoch
+        if self.solver == "lbfgs":
+            where = "in L-BFGS"
+            advice = "scale the inputs (StandardScaler), raise alpha, or try solver='adam'"
+        else:
+            where = f"at epoch {epoch}"
+            advice = (
+                f"lower learning_rate_init (now {self.learning_rate_init}), set "
+                "clip_grad_norm (for example 1.0), or scale the inputs (StandardScaler)"
+            )
+        raise TrainingDivergedError(
+            f"Training diverged {where}: the loss became {loss} and the weights are no "
+            f"longer finite. Try: {advice}. The model is left unfitted; history_ keeps "
+            "the record of the epochs before it diverged."
+        )
+
+    def _fit_lbfgs(self, net: Network, X: Any, Y: Array, sw: Array | None, stacklevel: int) -> None:
+        def loss_and_grad(x: Array) -> tuple[float, Array]:
+            net.params[:] = x
+            loss = net.loss_and_gradient(X, Y, sw, self.alpha)
+            return loss, net.grads.astype(np.float64)
+
+        started = [time.perf_counter()]
+        recorder = self._recorder
+        recorder.start_epoch(X.shape[0])
+
+        def on_iteration(intermediate_result: scipy.optimize.OptimizeResult) -> None:
+            loss = float(intermediate_result.fun)
+            self.loss_curve_.append(loss)
+            if self.verbose:
+                print(f"Iteration {len(self.loss_curve_)}, loss = {loss:.8f}")
+            # The work arrays hold the line search's last evaluation: the new iterate.
+            recorder.after_batch()
+            stop = self._record(loss, None, None, started[0])
+            recorder.start_epoch(X.shape[0])
+            started[0] = time.perf_counter()
+            if stop:
+                raise StopIteration
+
+        result = scipy.optimize.minimize(
+            loss_and_grad,
+            net.params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=on_iteration,
+            options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
+        )
+        if result.status not in (0, 99) and not (
+            result.status == 2 and "callback" in str(result.message)
+        ):
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iteration(s) "
+                f"(status={result.status}): {result.message}. Increase the number of "
+                "iterations (max_iter) or scale the data (StandardScaler).",
+                ConvergenceWarning,
+                stacklevel=stacklevel,
+            )
+        self.n_iter_ = min(result.nit, self.max_iter)
+        self.loss_ = float(result.fun)
+        self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
+        net.params[:] = result.x
+        self._check_finite(net, self.loss_, self.n_iter_)
+
+    # ------------------------------------------------------------ prediction
+
+    def _forward(self, X: Any) -> Array:
+        out, _ = forward(
+            X,
+            self.coefs_,
+            self.intercepts_,
+            self._hidden_acts,
+            OUTPUT_ACTIVATIONS[self.out_activation_],
+        )
+        if not np.isfinite(out).all():
+            rows = np.flatnonzero(~np.isfinite(out).all(axis=1))
+            raise ValueError(
+                f"The network's output is not finite for {rows.size} rows (first: "
+                f"{rows[:5].tolist()}): their values are too large for the weights. "
+                "Scale the inputs the same way as the training data."
+            )
+        return out
+
+    # ------------------------------------------------------------ display
+
+    @property
+    def _repr_html_(self) -> Callable[[], str]:
+        # A property, as scikit-learn's: absent (AttributeError) under
+        # sklearn.set_config(display='text'). glassnet._display builds the HTML.
+        from glassnet._display import model_repr_html
+
+        return model_repr_html(self)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        from glassnet._display import model_mimebundle
+
+        return model_mimebundle(self)
+
+    def summary(self) -> Any:
+        """Describe the network layer by layer, with each layer's health after fitting.
+
+        Returns
+        -------
+        ModelSummary
+            Per layer: units, activation, parameters and, from the training record's
+            last epoch, the share of dead and of saturated units and the gradient norm.
+            ``print`` it for a table; ``to_frame()`` for a DataFrame.
+        """
+        from glassnet._display import summarize
+
+        return summarize(self)
+
+
+class MLPClassifier(ClassifierMixin, _BaseMLP):
     """Multi-layer perceptron classifier, a drop-in for scikit-learn's.
 
     Trains a feed-forward network of dense layers on the log loss with L-BFGS,
@@ -313,7 +1131,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ public API
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPClassifier:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Fit the model to data matrix X and targets y.
 
         Parameters
@@ -333,9 +1151,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=False)
 
     @available_if(_check_solver)
-    def partial_fit(
-        self, X: Any, y: Any, sample_weight: Any = None, classes: Any = None
-    ) -> MLPClassifier:
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None, classes: Any = None) -> Self:
         """Update the model with one epoch over the given data ('sgd' and 'adam').
 
         Parameters
@@ -378,57 +1194,6 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
                 f"partial_fit, which was {self.classes_!r}."
             )
         return self._fit(X, y, sample_weight, incremental=True)
-
-    def fit_epochs(self, X: Any, y: Any, sample_weight: Any = None) -> Iterator[int]:
-        """Fit as ``fit`` does, pausing after every epoch ('sgd' and 'adam').
-
-        A generator: it yields 0 once the network is initialised (its initial
-        weights, before any training), then trains one more epoch at each step and
-        yields its number, with ``coefs_``, ``loss_curve_`` and ``history_`` up to
-        date, so a loop can look at the network while it learns (the playground
-        draws it). It ends where
-        ``fit`` would (``max_iter``, the stopping rule, a callback); break out of the
-        loop to stop earlier. The weights after epoch k are those ``fit`` gives with
-        ``max_iter=k``: the same draws in the same order.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Class labels, or a label-indicator matrix for multilabel targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Yields
-        ------
-        int
-            0 for the initial network, then the number of the epoch just trained.
-
-        Notes
-        -----
-        Stopped early (``break``), the model keeps the last epoch's weights, even with
-        ``early_stopping`` (whose best weights are restored only when training ends
-        by itself), and no ``TrainingHealthWarning`` is raised.
-
-        Examples
-        --------
-        >>> from sklearn.datasets import make_moons
-        >>> from glassnet import MLPClassifier
-        >>> X, y = make_moons(200, noise=0.1, random_state=0)
-        >>> model = MLPClassifier((8,), max_iter=50, random_state=0)
-        >>> for epoch in model.fit_epochs(X, y):
-        ...     if model.score(X, y) > 0.85:
-        ...         break
-        >>> epoch, len(model.loss_curve_)
-        (27, 27)
-        """
-        if self.solver == "lbfgs":
-            raise ValueError(
-                "fit_epochs trains one epoch at a time, which L-BFGS does not do: use "
-                "solver='sgd' or 'adam', or fit() for 'lbfgs'."
-            )
-        yield from self._training(X, y, sample_weight, False, stepwise=True, stacklevel=4)
 
     def predict(self, X: Any) -> Array:
         """Predict class labels.
@@ -483,167 +1248,10 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         with np.errstate(divide="ignore"):
             return np.log(proba, out=proba)
 
-    def hidden_activations(self, X: Any) -> list[Array]:
-        """Return the outputs of every hidden layer for X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        list of ndarray
-            One ``(n_samples, units)`` array per hidden layer.
-        """
-        check_is_fitted(self)
-        _, hidden = forward(
-            self._check_X(X),
-            self.coefs_,
-            self.intercepts_,
-            self._hidden_acts,
-            OUTPUT_ACTIVATIONS[self.out_activation_],
-            keep_hidden=True,
-        )
-        return hidden
-
-    def transform(self, X: Any, layer: int = -1) -> Array:
-        """Return a hidden layer's outputs: the network as a feature extractor.
-
-        With the default, the last hidden layer's outputs, the features the output
-        layer classifies from, so a fitted network can feed another estimator in a
-        ``Pipeline``. Only the layers up to ``layer`` are computed.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        layer : int, default=-1
-            Which hidden layer, indexed as ``hidden_layer_sizes``: 0 is the first,
-            -1 the last.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, hidden_layer_sizes[layer])
-            The layer's outputs (after its activation), in the model's dtype.
-
-        Raises
-        ------
-        ValueError
-            If the network has no hidden layer, or ``layer`` is not one of them.
-
-        Examples
-        --------
-        >>> from sklearn.datasets import make_moons
-        >>> from sklearn.linear_model import LogisticRegression
-        >>> from sklearn.pipeline import make_pipeline
-        >>> from glassnet import MLPClassifier
-        >>> X, y = make_moons(200, noise=0.1, random_state=0)
-        >>> net = MLPClassifier((16, 8), max_iter=300, random_state=0).fit(X, y)
-        >>> net.transform(X).shape, net.transform(X, layer=0).shape
-        ((200, 8), (200, 16))
-        >>> pipe = make_pipeline(net, LogisticRegression()).fit(X, y)
-        """
-        check_is_fitted(self)
-        n_hidden = len(self.coefs_) - 1
-        valid = isinstance(layer, int | np.integer) and not isinstance(layer, bool)
-        if not valid or not -n_hidden <= layer < n_hidden:
-            if n_hidden == 0:
-                raise ValueError(
-                    "transform returns a hidden layer's outputs, and this network has none "
-                    "(hidden_layer_sizes=()). Give it a hidden layer, or use predict_proba."
-                )
-            raise ValueError(
-                f"layer={layer!r} is not a hidden layer of this network, which has "
-                f"{n_hidden} (hidden_layer_sizes={tuple(c.shape[1] for c in self.coefs_[:-1])}); "
-                f"pass an int from {-n_hidden} to {n_hidden - 1}."
-            )
-        stop = int(layer) % n_hidden + 1  # weight layers up to the wanted hidden one
-        out, _ = forward(
-            self._check_X(X),
-            self.coefs_[:stop],
-            self.intercepts_[:stop],
-            self._hidden_acts[:stop],
-            OUTPUT_ACTIVATIONS[self.out_activation_],  # not reached: every layer is hidden
-        )
-        return out
-
-    def diagnose(self) -> Any:
-        """Read the training record and say what went wrong, in plain language.
-
-        Works on a fitted model and on one whose training diverged.
-
-        Returns
-        -------
-        HealthReport
-            Findings (severity, layer, epochs, evidence, explanation, what to try),
-            most severe first; ``print`` it, or ``rich.print`` it, or ``to_html()``.
-        """
-        return hooks.diagnose(self)
-
-    def __sklearn_is_fitted__(self) -> bool:
-        # A diverged fit keeps its history_ but has no weights: it is not fitted.
-        return hasattr(self, "coefs_")
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.classifier_tags.multi_label = True
-        # transform outputs the training dtype: the input's when dtype is None.
-        preserved = ["float64", "float32"]
-        if self.dtype is not None:
-            try:
-                preserved = [np.dtype(self.dtype).name]
-            except TypeError:  # not a dtype: fit says so, tags must not raise
-                pass
-        tags.transformer_tags.preserves_dtype = preserved
-        return tags
-
-    def __getstate__(self) -> dict[str, Any]:
-        # The hidden activations hold Python functions, which a format that is safe to
-        # load from a stranger (skops) will not store: keep their names instead.
-        state = dict(super().__getstate__())  # a copy: object's is self.__dict__ itself
-        # Mid-training (a copy taken between fit_epochs' steps), the recorder holds the
-        # network's work arrays: training-time state, not part of a model.
-        state.pop("_recorder", None)
-        if "_hidden_acts" in state:
-            state["_hidden_acts"] = [act.name for act in state["_hidden_acts"]]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state = dict(state)
-        if "_hidden_acts" in state:
-            # Names only: an unknown one raises ValueError rather than being called.
-            state["_hidden_acts"] = [get_activation(name) for name in state["_hidden_acts"]]
-        super().__setstate__(state)
-
-    # ------------------------------------------------------------ parameters
-
-    # ------------------------------------------------------------ input checks
+    # ------------------------------------------------------------ the targets
 
     def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool) -> tuple[Any, Array]:
-        check_same_length(X, y)
-        dtype = (np.float64, np.float32) if self.dtype is None else np.dtype(self.dtype)
-        try:
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                accept_sparse=["csr", "csc"],
-                multi_output=True,
-                dtype=dtype,
-                reset=reset,
-            )
-        except ValueError as err:
-            if "feature" in str(err) and "names" in str(err):
-                raise
-            message = explain_bad_features(X) or explain_bad_target(y)
-            if message is None:
-                raise
-            raise ValueError(message) from err
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-
+        X, y = self._check_data(X, y, reset)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer()
             try:
@@ -675,596 +1283,32 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, BaseEstimator):
         # bool keeps float32 data from being upcast when subtracting targets
         return X, self._label_binarizer.transform(y).astype(bool)
 
-    def _check_X(self, X: Any) -> Any:
-        """Validate prediction input and cast it to the model's dtype."""
-        try:
-            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        except ValueError as err:
-            if "feature" in str(err):
-                raise
-            message = explain_bad_features(X)
-            if message is None:
-                raise
-            raise ValueError(message) from err
-        dtype = self.coefs_[0].dtype
-        return X.astype(dtype, copy=False)
+    def _out_activation(self) -> str:
+        return "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
 
-    def _sample_weight(self, sample_weight: Any, X: Any, Y: Array) -> Array | None:
-        sw = None
-        if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=X.dtype)
-            if sw.ndim == 0:
-                sw = np.full(X.shape[0], sw, dtype=X.dtype)
-            if sw.shape != (X.shape[0],):
-                raise ValueError(
-                    f"sample_weight has shape {sw.shape} but X has {X.shape[0]} rows; give "
-                    "one weight per row."
-                )
-            if not np.all(np.isfinite(sw)) or np.any(sw < 0):
-                raise ValueError("sample_weight must be finite and non-negative.")
-        if self.class_weight is not None:
-            if self._label_binarizer.y_type_ == "multilabel-indicator":
-                raise ValueError("class_weight is not supported for multilabel targets.")
-            labels = self._label_binarizer.inverse_transform(Y)
-            cw = compute_sample_weight(self.class_weight, labels).astype(X.dtype)
-            sw = cw if sw is None else sw * cw
-        if sw is not None and not sw.any():
-            raise ValueError(
-                "Sample weights must contain at least one non-zero number; every weight "
-                "(sample_weight times class_weight) is 0, so there is nothing to learn from."
-            )
-        return sw
+    def _share_targets(self, like: MLPClassifier) -> None:
+        self._label_binarizer = copy.deepcopy(like._label_binarizer)
+        self.classes_ = self._label_binarizer.classes_
 
-    # ------------------------------------------------------------ training
+    def _class_sample_weight(self, Y: Array, dtype: np.dtype) -> Array | None:
+        if self.class_weight is None:
+            return None
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            raise ValueError("class_weight is not supported for multilabel targets.")
+        labels = self._label_binarizer.inverse_transform(Y)
+        return compute_sample_weight(self.class_weight, labels).astype(dtype)
 
-    def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool) -> MLPClassifier:
-        # fit and partial_fit run the epochs without pausing; fit_epochs pauses after each.
-        for _ in self._training(X, y, sample_weight, incremental, stepwise=False, stacklevel=5):
-            pass
-        return self
-
-    def _training(
-        self,
-        X: Any,
-        y: Any,
-        sample_weight: Any,
-        incremental: bool,
-        stepwise: bool,
-        stacklevel: int,
-    ) -> Iterator[int]:
-        """Train, yielding the epoch number after each epoch (nothing for 'lbfgs').
-
-        ``stepwise`` yields 0 first, once the network is initialised, and brings
-        ``history_`` up to date before each yield; ``stacklevel``
-        points the warnings at the user's call, however deep this generator sits.
-        """
-        sizes, acts, dropout = check_params(self)
-        first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
-        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
-        if not sp.issparse(X):
-            X = np.ascontiguousarray(X)
-        sw = self._sample_weight(sample_weight, X, Y)
-        layer_units = [X.shape[1], *sizes, Y.shape[1]]
-        self._random_state = check_random_state(self.random_state)
-        if first_pass:
-            self._initialize(Y, layer_units, acts, X.dtype)
-        elif [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]] != layer_units:
-            raise ValueError(
-                "warm_start and partial_fit need the same layers as the first fit: "
-                f"the model has {[c.shape[0] for c in self.coefs_][1:]} hidden units, "
-                f"hidden_layer_sizes is now {sizes}. Set warm_start=False to start over."
-            )
-        self._hidden_acts = acts
-        self._diverged_at = None
-        thresholds = SaturationThresholds.from_param(self.saturation)
-        if first_pass or not isinstance(getattr(self, "history_", None), TrainingHistory):
-            self.history_ = TrainingHistory(layer_units, [a.name for a in acts], thresholds)
-        net = self._network(layer_units, acts, dropout, X.dtype, thresholds)
-        batch = self._batch_rows(X.shape[0])
-        self._recorder = Recorder(
-            net,
-            self.history_,
-            self.record,
-            -(-X.shape[0] // batch),
-            need_norm=self.clip_grad_norm is not None,
-        )
-        threads = blas_threads_for(layer_units, self._batch_rows(X.shape[0]))
-        with limit_blas_threads(threads):
-            try:
-                if first_pass or not incremental:  # later partial_fit calls continue a run
-                    callbacks.train_begin(self.callbacks, self)
-                if stepwise:
-                    yield 0  # the initial network, before any training
-                if self.solver == "lbfgs":
-                    self._fit_lbfgs(net, X, Y, sw, stacklevel)
-                else:
-                    yield from self._fit_stochastic(
-                        net, X, Y, sw, incremental, stepwise, stacklevel
-                    )
-            finally:
-                self._recorder.flush()
-                net.release()
-                del self._recorder  # holds the network and its work arrays
-        if not incremental:
-            callbacks.train_end(self.callbacks, self)
-        if self.health_warnings and not incremental and self.record != "epochs":
-            self._warn_if_unhealthy(stacklevel)
-
-    def _warn_if_unhealthy(self, stacklevel: int) -> None:
-        # The rules that read the record live in glassnet.diagnostics, which installs
-        # them (hooks); without them there is nothing to warn about.
-        warning = hooks.health_warning(self)
-        if warning is not None:
-            warnings.warn(warning, stacklevel=stacklevel)
-
-    # ------------------------------------------------------------ the fit protocol
-    # How a trainer other than fit's own epoch loop (fit_many's stack) trains this
-    # estimator, without reaching into its private attributes: _start_training does
-    # everything fit does before the first epoch, the trainer runs the epochs from the
-    # public attributes (coefs_, intercepts_, the hyperparameters) and what it returns,
-    # and _finish_training hands back what the epochs produced.
-
-    def _start_training(
-        self, X: Any, y: Any, *, like: MLPClassifier | None = None, stacklevel: int = 2
-    ) -> TrainingStart:
-        """Validate the data, draw the initial weights and start ``history_``, as ``fit``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs (dense).
-        y : array-like
-            Targets.
-        like : MLPClassifier, optional
-            An estimator already started on the same data: ``X`` and ``y`` are then its
-            ``TrainingStart.X`` and ``.Y``, and its classes and input checks are reused.
-        stacklevel : int, default=2
-            Where the batch-size warning points.
-
-        Returns
-        -------
-        TrainingStart
-        """
-        sizes, acts, _ = check_params(self)
-        if like is None:
-            X, Y = self._validate_input(X, y, incremental=False, reset=True)
-            X = np.ascontiguousarray(X)
-            self._warn_if_batch_too_large(X.shape[0], stacklevel + 1)
-        else:
-            Y = y
-            for name in ("n_features_in_", "feature_names_in_"):
-                if hasattr(like, name):
-                    setattr(self, name, getattr(like, name))
-            self._label_binarizer = copy.deepcopy(like._label_binarizer)
-            self.classes_ = self._label_binarizer.classes_
-        layer_units = [X.shape[1], *sizes, Y.shape[1]]
-        # The same draws in the same order as _training: weights first.
-        self._random_state = check_random_state(self.random_state)
-        self._initialize(Y, layer_units, acts, X.dtype)
-        self._hidden_acts = acts
-        self._diverged_at = None
-        thresholds = SaturationThresholds.from_param(self.saturation)
-        self.history_ = TrainingHistory(layer_units, [a.name for a in acts], thresholds)
-        return TrainingStart(
-            X,
-            Y,
-            layer_units,
-            acts,
-            self._random_state,
-            self._batch_rows(X.shape[0]),
-            self._no_improvement_count,
-        )
-
-    def _finish_training(
-        self,
-        epochs: Mapping[str, Array],
-        n_samples: int,
-        best_loss: float,
-        no_improvement_count: int,
-        params: tuple[list[Array], list[Array], Optimizer] | None,
-    ) -> None:
-        """Take the result of epochs run outside ``fit``.
-
-        Parameters
-        ----------
-        epochs : mapping of str to ndarray
-            The epoch-level columns of ``history_`` (``loss``, ``learning_rate``,
-            ``weight_norm``, ``seconds``, ...), one entry per epoch run.
-        n_samples : int
-            Training rows seen in each epoch.
-        best_loss : float
-            The stopping rule's best loss.
-        no_improvement_count : int
-            The stopping rule's count.
-        params : tuple or None
-            ``(coefs, intercepts, optimizer)`` at the end of training, or None when
-            training diverged in the epoch after the last one in ``epochs``.
-        """
-        self.history_.load_epochs(dict(epochs))
-        self.loss_curve_ = np.asarray(epochs["loss"], dtype=float).tolist()
-        self.n_iter_ = len(self.loss_curve_)
-        self.t_ += self.n_iter_ * n_samples
-        if self.n_iter_:
-            self.loss_ = self.loss_curve_[-1]
-        self.best_loss_ = float(best_loss)
-        self._no_improvement_count = int(no_improvement_count)
-        # Every fit draws a fresh RandomState (_training): the spent one only weighed
-        # on copies to and from worker processes (5 KB, 0.2 ms to load).
-        del self._random_state
-        if params is None:
-            for name in ("coefs_", "intercepts_"):
-                self.__dict__.pop(name, None)
-            self._diverged_at = self.n_iter_ + 1
-            return
-        self.coefs_, self.intercepts_, self._optimizer = params
-
-    def _initialize(
-        self, Y: Array, layer_units: list[int], acts: list[Activation], dtype: np.dtype
-    ) -> None:
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.n_outputs_ = Y.shape[1]
-        self.n_layers_ = len(layer_units)
-        self.out_activation_ = (
-            "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
-        )
-        init = get_initializer(self.init)
-        # scikit-learn sizes the 'auto' bound by the network's one activation; with one
-        # activation per layer, each layer uses its own (the output layer, the last one).
-        names = [a.name for a in acts] or [
-            self.activation if isinstance(self.activation, str) else "relu"
-        ]
-        self.coefs_, self.intercepts_ = [], []
-        for i in range(self.n_layers_ - 1):
-            act = names[min(i, len(names) - 1)]
-            coef, intercept = init(self._random_state, layer_units[i], layer_units[i + 1], act)
-            self.coefs_.append(coef.astype(dtype, copy=False))
-            self.intercepts_.append(intercept.astype(dtype, copy=False))
-        self.loss_curve_ = []
-        self._no_improvement_count = 0
-        self._optimizer = None
-        if self.early_stopping and self.solver != "lbfgs":
-            self.validation_scores_ = []
-            self.validation_loss_curve_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        else:
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.validation_loss_curve_ = None
-            self.best_validation_score_ = None
-
-    def _network(
-        self,
-        layer_units: list[int],
-        acts: list[Activation],
-        dropout: list[float],
-        dtype: np.dtype,
-        thresholds: SaturationThresholds,
-    ) -> Network:
-        """Build the flat-buffer network and make ``coefs_``/``intercepts_`` views into it."""
-        output = OUTPUT_ACTIVATIONS[self.out_activation_]
-        exact = self.solver == "lbfgs"
-        rules = None
-        if self.record != "epochs":
-            rules = [a.active_rule(thresholds) for a in acts]
-        net = Network(
-            layer_units, acts, output, dtype, dropout, sklearn_order=exact, active_rules=rules
-        )
-        net.set_parameters(self.coefs_, self.intercepts_)
-        self.coefs_, self.intercepts_ = net.coefs, net.intercepts
-        return net
-
-    def _warn_if_batch_too_large(self, n_samples: int, stacklevel: int) -> None:
-        if self.batch_size != "auto" and self.batch_size > n_samples:
-            warnings.warn(
-                f"Got `batch_size` less than 1 or larger than sample size. It is going to "
-                f"be clipped to the {n_samples} training rows.",
-                stacklevel=stacklevel,
-            )
-
-    def _batch_rows(self, n_samples: int) -> int:
-        if self.solver == "lbfgs":
-            return n_samples
-        return batch_rows(self.batch_size, n_samples)
-
-    def _make_optimizer(self, n_params: int, dtype: np.dtype) -> Optimizer:
-        optimizer = get_optimizer(self.solver)
-        return optimizer.from_params(self, n_params, dtype, self.learning_rate_init)
-
-    def _split_validation(self, X: Any, Y: Array, sw: Array | None) -> tuple:
-        """Hold out the early-stopping validation rows exactly as scikit-learn does."""
-        if not self.early_stopping:
-            return X, Y, sw, None, None, None
-        stratify = Y if self.n_outputs_ == 1 else None
-        arrays = [X, Y] if sw is None else [X, Y, sw]
-        parts = train_test_split(
-            *arrays,
-            random_state=self._random_state,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        X_train, X_val, Y_train, Y_val = parts[:4]
-        sw_train, sw_val = (None, None) if sw is None else parts[4:]
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' or the "
-                "size of your dataset."
-            )
-        return X_train, Y_train, sw_train, X_val, Y_val, sw_val
-
-    def _fit_stochastic(
-        self,
-        net: Network,
-        X: Any,
-        Y: Array,
-        sw: Array | None,
-        incremental: bool,
-        stepwise: bool,
-        stacklevel: int,
-    ) -> Iterator[int]:
-        if self._optimizer is None or not incremental:
-            self._optimizer = self._make_optimizer(net.params.size, net.params.dtype)
-        X, Y, sw, X_val, Y_val, sw_val = self._split_validation(X, Y, sw)
-        n_samples = X.shape[0]
-        self._warn_if_batch_too_large(n_samples, stacklevel + 1)
-        batches = Minibatches(X, Y, sw, self._batch_rows(n_samples), self.shuffle)
-        self.n_iter_ = 0  # counts this call's epochs, as in scikit-learn (warm_start too)
-        dropout_rng = (
-            np.random.default_rng(self._random_state.randint(2**31)) if net.dropout else None
-        )
-        try:
-            for _ in range(self.max_iter):
-                started = time.perf_counter()
-                self._recorder.start_epoch(batches.n_samples)
-                batches.next_epoch(self._random_state)
-                loss = self._run_epoch(net, batches, dropout_rng)
-                stop = self._end_epoch(net, loss, n_samples, X_val, Y_val, sw_val, started)
-                if stepwise:
-                    self._recorder.flush()
-                yield self.n_iter_
-                if stop or incremental:
-                    break
-                if self.n_iter_ == self.max_iter:
-                    warn_max_iter(self.max_iter, stacklevel)
-        except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=stacklevel)
-        if self.early_stopping:
-            net.params[:] = self._best_params
-
-    def _run_epoch(
-        self, net: Network, batches: Minibatches, rng: np.random.Generator | None
-    ) -> float:
-        """One pass over the data in minibatches; returns the mean loss."""
-        optimizer, alpha, clip = self._optimizer, self.alpha, self.clip_grad_norm
-        measure = self._recorder.after_batch
-        grads = net.grads
-        total_loss = 0.0
-        for X, Y, sw in batches:
-            if sw is not None and not sw.any():
-                self._recorder.skip(X.shape[0])
-                continue  # a minibatch of zero total weight carries nothing to learn
-            loss = net.loss_and_gradient(X, Y, sw, alpha, rng)
-            total_loss += loss * X.shape[0]
-            norm = measure()  # of the gradient before clipping
-            if clip is not None and norm > clip:
-                grads *= clip / norm
-            optimizer.step(net.params, grads)
-        return total_loss / batches.n_samples
-
-    def _end_epoch(
-        self,
-        net: Network,
-        loss: float,
-        n_samples: int,
-        X_val: Any,
-        Y_val: Array | None,
-        sw_val: Array | None,
-        started: float,
-    ) -> bool:
-        """Bookkeeping after an epoch; returns True when training should stop."""
-        self._check_finite(net, loss, self.n_iter_ + 1)
-        self.n_iter_ += 1
-        self.loss_ = loss
-        self.t_ += n_samples
-        self.loss_curve_.append(loss)
-        if self.verbose:
-            print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
-        val_loss = val_score = None
-        if self.early_stopping:
-            val_loss, val_score = self._validation_scores(net, X_val, Y_val, sw_val)
-            self.validation_scores_.append(val_score)
-            self.validation_loss_curve_.append(val_loss)
-            if self.verbose:
-                print(f"Validation score: {val_score:f}")
-        self._update_no_improvement_count(net, loss, val_score)
-        self._optimizer.iteration_ends(self.t_)
-        stop = self._record(loss, val_loss, val_score, started)
-        if self._no_improvement_count > self.n_iter_no_change:
-            what = "Validation score" if self.early_stopping else "Training loss"
-            if self._optimizer.trigger_stopping():
-                if self.verbose:
-                    print(
-                        f"{what} did not improve more than tol={self.tol:f} for "
-                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
-                    )
-                return True
-            if self.verbose:
-                print(f"Setting learning rate to {self._optimizer.learning_rate:f}")
-            self._no_improvement_count = 0
-        return stop
-
-    def _validation_scores(
-        self, net: Network, X_val: Any, Y_val: Array, sw_val: Array | None
-    ) -> tuple[float, float]:
-        proba, _ = forward(X_val, net.coefs, net.intercepts, net.hidden, net.output)
-        val_loss = log_loss(proba, Y_val, sw_val, net.output.name)
-        if not np.isfinite(proba).all():
-            return val_loss, float("nan")
+    def _validation_score(self, proba: Array, Y: Array, sample_weight: Array | None) -> float:
         # Accuracy on indicator rows, deciding labels as LabelBinarizer does (argmax for
         # softmax, > 0.5 for logistic): the same number as accuracy_score, without
         # converting labels back and forth every epoch.
-        if net.output.name == "softmax":
-            correct = proba.argmax(axis=1) == Y_val.argmax(axis=1)
+        if self.out_activation_ == "softmax":
+            correct = proba.argmax(axis=1) == Y.argmax(axis=1)
         else:
-            correct = ((proba > 0.5) == Y_val).all(axis=1)
-        return val_loss, float(np.average(correct, weights=sw_val))
-
-    def _update_no_improvement_count(
-        self, net: Network, loss: float, val_score: float | None
-    ) -> None:
-        if self.early_stopping:
-            if val_score > self.best_validation_score_:
-                self._best_params = net.params.copy()
-            best, count = no_improvement(
-                val_score,
-                self.best_validation_score_,
-                self._no_improvement_count,
-                self.tol,
-                higher_is_better=True,
-            )
-            self.best_validation_score_ = float(best)
-        else:
-            best, count = no_improvement(
-                loss, self.best_loss_, self._no_improvement_count, self.tol
-            )
-            self.best_loss_ = float(best)
-        self._no_improvement_count = int(count)
-
-    def _record(
-        self, loss: float, val_loss: float | None, val_score: float | None, started: float
-    ) -> bool:
-        """Write the epoch into ``history_`` and run the callbacks; True means stop."""
-        self._recorder.end_epoch(
-            loss=loss,
-            validation_loss=val_loss,
-            validation_score=val_score,
-            learning_rate=float(self._optimizer.learning_rate) if self._optimizer else None,
-            seconds=time.perf_counter() - started,
-        )
-        stop = False
-        if self.callbacks:
-            self._recorder.flush()
-            stop = callbacks.epoch_end(self.callbacks, self, self.history_[-1])
-        return stop
-
-    def _check_finite(self, net: Network, loss: float, epoch: int) -> None:
-        if np.isfinite(loss) and np.isfinite(net.params).all():
-            return
-        for name in ("coefs_", "intercepts_"):
-            self.__dict__.pop(name, None)
-        self._diverged_at = epoch
-        if self.solver == "lbfgs":
-            where = "in L-BFGS"
-            advice = "scale the inputs (StandardScaler), raise alpha, or try solver='adam'"
-        else:
-            where = f"at epoch {epoch}"
-            advice = (
-                f"lower learning_rate_init (now {self.learning_rate_init}), set "
-                "clip_grad_norm (for example 1.0), or scale the inputs (StandardScaler)"
-            )
-        raise TrainingDivergedError(
-            f"Training diverged {where}: the loss became {loss} and the weights are no "
-            f"longer finite. Try: {advice}. The model is left unfitted; history_ keeps "
-            "the record of the epochs before it diverged."
-        )
-
-    def _fit_lbfgs(self, net: Network, X: Any, Y: Array, sw: Array | None, stacklevel: int) -> None:
-        def loss_and_grad(x: Array) -> tuple[float, Array]:
-            net.params[:] = x
-            loss = net.loss_and_gradient(X, Y, sw, self.alpha)
-            return loss, net.grads.astype(np.float64)
-
-        started = [time.perf_counter()]
-        recorder = self._recorder
-        recorder.start_epoch(X.shape[0])
-
-        def on_iteration(intermediate_result: scipy.optimize.OptimizeResult) -> None:
-            loss = float(intermediate_result.fun)
-            self.loss_curve_.append(loss)
-            if self.verbose:
-                print(f"Iteration {len(self.loss_curve_)}, loss = {loss:.8f}")
-            # The work arrays hold the line search's last evaluation: the new iterate.
-            recorder.after_batch()
-            stop = self._record(loss, None, None, started[0])
-            recorder.start_epoch(X.shape[0])
-            started[0] = time.perf_counter()
-            if stop:
-                raise StopIteration
-
-        result = scipy.optimize.minimize(
-            loss_and_grad,
-            net.params.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=on_iteration,
-            options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
-        )
-        if result.status not in (0, 99) and not (
-            result.status == 2 and "callback" in str(result.message)
-        ):
-            warnings.warn(
-                f"lbfgs failed to converge after {result.nit} iteration(s) "
-                f"(status={result.status}): {result.message}. Increase the number of "
-                "iterations (max_iter) or scale the data (StandardScaler).",
-                ConvergenceWarning,
-                stacklevel=stacklevel,
-            )
-        self.n_iter_ = min(result.nit, self.max_iter)
-        self.loss_ = float(result.fun)
-        self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
-        net.params[:] = result.x
-        self._check_finite(net, self.loss_, self.n_iter_)
-
-    # ------------------------------------------------------------ prediction
-
-    def _forward(self, X: Any) -> Array:
-        out, _ = forward(
-            X,
-            self.coefs_,
-            self.intercepts_,
-            self._hidden_acts,
-            OUTPUT_ACTIVATIONS[self.out_activation_],
-        )
-        if not np.isfinite(out).all():
-            rows = np.flatnonzero(~np.isfinite(out).all(axis=1))
-            raise ValueError(
-                f"The network's output is not finite for {rows.size} rows (first: "
-                f"{rows[:5].tolist()}): their values are too large for the weights. "
-                "Scale the inputs the same way as the training data."
-            )
-        return out
+            correct = ((proba > 0.5) == Y).all(axis=1)
+        return float(np.average(correct, weights=sample_weight))
 
     def _labels(self, out: Array) -> Array:
         if self.n_outputs_ == 1:
             out = out.ravel()
         return self._label_binarizer.inverse_transform(out)
-
-    # ------------------------------------------------------------ display
-
-    @property
-    def _repr_html_(self) -> Callable[[], str]:
-        # A property, as scikit-learn's: absent (AttributeError) under
-        # sklearn.set_config(display='text'). glassnet._display builds the HTML.
-        from glassnet._display import model_repr_html
-
-        return model_repr_html(self)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
-        from glassnet._display import model_mimebundle
-
-        return model_mimebundle(self)
-
-    def summary(self) -> Any:
-        """Describe the network layer by layer, with each layer's health after fitting.
-
-        Returns
-        -------
-        ModelSummary
-            Per layer: units, activation, parameters and, from the training record's
-            last epoch, the share of dead and of saturated units and the gradient norm.
-            ``print`` it for a table; ``to_frame()`` for a DataFrame.
-        """
-        from glassnet._display import summarize
-
-        return summarize(self)

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from glassnet.nn._activations import Activation
-from glassnet.nn._losses import log_loss
+from glassnet.nn._losses import output_loss
 
 Array = np.ndarray
 
@@ -84,7 +84,8 @@ class Network:
     hidden : list of Activation
         One activation per hidden layer.
     output : Activation
-        The output activation (logistic or softmax), paired with its log loss.
+        The output activation (logistic, softmax, identity or exp), paired with its
+        loss (``_losses.LOSSES``).
     dtype : numpy dtype
         float64 or float32.
     dropout : list of float, optional
@@ -235,8 +236,8 @@ class Network:
         Parameters
         ----------
         X : ndarray or sparse matrix of shape (n, n_features)
-        Y : ndarray of bool, shape (n, n_outputs)
-            Indicator targets.
+        Y : ndarray of shape (n, n_outputs)
+            Indicator targets (bool), or numeric targets in the network's dtype.
         sample_weight : ndarray of shape (n,) or None
         alpha : float
             L2 penalty, divided by the total sample weight as in scikit-learn.
@@ -246,7 +247,7 @@ class Network:
         Returns
         -------
         float
-            Mean log loss plus the L2 term.
+            Mean loss (``_losses.output_loss``) plus the L2 term.
         """
         n = X.shape[0]
         if n != self._rows:
@@ -254,7 +255,7 @@ class Network:
         inputs = self._forward_train(X, rng)
         out = inputs[-1]  # (n, n_outputs)
         sw_sum = float(n) if sample_weight is None else float(sample_weight.sum())
-        loss = log_loss(out, Y, sample_weight, self.output.name)
+        loss = output_loss(out, Y, sample_weight, self.output.name)
         if alpha:
             # Per layer, as scikit-learn sums it, so that losses agree to the bit.
             squares = sum([float(np.dot(c, c)) for c in self._coefs_flat])

@@ -42,6 +42,7 @@ import math
 from typing import Any
 
 import numpy as np
+from scipy.special import xlogy
 
 from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation
 
@@ -326,18 +327,29 @@ class Stack:
 def minibatch_losses(
     prob: Array, Y: Array, Y_other: Array | None, squares: Array, half_alpha: Array, name: str
 ) -> Array:
-    """Each minibatch's loss of every network, log loss plus L2 term: ``(n_batches, n_nets)``.
+    """Each minibatch's loss of every network, plus its L2 term: ``(n_batches, n_nets)``.
 
-    ``prob``, ``Y`` and ``Y_other`` (``Y - 1``, logistic outputs only) are
-    ``(n_batches, n_nets, n_outputs, rows)``, minibatches of equal size; ``squares``
-    is ``(n_batches, n_nets)``, each network's sum of squared weights at each. The
-    same operations as a lone network's ``log_loss`` on each minibatch, so the same
+    ``prob`` (the outputs), ``Y`` and ``Y_other`` (``Y - 1``, logistic outputs only)
+    are ``(n_batches, n_nets, n_outputs, rows)``, minibatches of equal size;
+    ``squares`` is ``(n_batches, n_nets)``, each network's sum of squared weights at
+    each; ``name`` the output activation, which picks the loss (``_losses.LOSSES``).
+    The same operations as a lone network's loss on each minibatch, so the same
     numbers: each sum is a reduction over one minibatch's contiguous rows.
     """
     rows = float(prob.shape[3])
-    terms = _log_terms(prob, Y, Y_other, name)
-    per_output = np.add.reduce(terms, axis=3) / rows  # (n_batches, n_nets, n_outputs)
-    loss = -(per_output[:, :, 0] if per_output.shape[2] == 1 else per_output.sum(axis=2))
+    if name == "identity":  # half the squared error, averaged over outputs
+        terms = np.subtract(Y, prob)
+        np.square(terms, out=terms)
+        loss = 0.5 * (np.add.reduce(terms, axis=3) / rows).mean(axis=2)
+    elif name == "exp":  # half the Poisson deviance, summed over outputs
+        terms = xlogy(Y, Y / prob)
+        terms -= Y
+        terms += prob
+        loss = (np.add.reduce(terms, axis=3) / rows).sum(axis=2)
+    else:
+        terms = _log_terms(prob, Y, Y_other, name)
+        per_output = np.add.reduce(terms, axis=3) / rows  # (n_batches, n_nets, n_outputs)
+        loss = -(per_output[:, :, 0] if per_output.shape[2] == 1 else per_output.sum(axis=2))
     loss += half_alpha * squares / rows
     return loss
 

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from glassnet import __version__
 from glassnet._extras import need
-from glassnet.nn import MLPClassifier
+from glassnet.nn import MLPClassifier, MLPRegressor
 from glassnet.report.html import (
     Page,
     code_html,
@@ -117,12 +117,19 @@ def training_report(
         )
     y_test = np.asarray(y_test)
     y_pred = model.predict(X_test)
-    accuracy = float(np.mean(y_pred == y_test))
+    regression = isinstance(mlp, MLPRegressor)
+    if regression:
+        from glassnet.metrics import regression_scores
+
+        scores = regression_scores(y_test, y_pred)
+        how_good = f"R² {scores['r2']:.3f}, RMSE {scores['rmse']:.4g}"
+    else:
+        how_good = f"{float(np.mean(y_pred == y_test)):.1%} accurate"
     page = Page(
         title or f"Training report: {data['file']}",
         lead=(
             f"An MLP trained on {data['train_rows']} rows of {data['file']} to predict "
-            f"'{data['target']}': {accuracy:.1%} accurate on {len(y_test)} test rows. "
+            f"'{data['target']}': {how_good} on {len(y_test)} test rows. "
             f"Made by glassnet {__version__}."
         ),
     )
@@ -131,11 +138,12 @@ def training_report(
     page.add_section("training", "Training", _training_section(model, mlp, X_test, y_test))
     diagnosis = mlp.diagnose().to_html() if health is None else health.to_html(dialect="cli")
     page.add_section("diagnostics", "Diagnostics", diagnosis)
-    page.add_section(
-        "evaluation",
-        "Evaluation on the test rows",
-        _evaluation_section(model, mlp, X_test, y_test, y_pred),
+    evaluation = (
+        _regression_section(y_test, y_pred, scores)
+        if regression
+        else _evaluation_section(model, mlp, X_test, y_test, y_pred)
     )
+    page.add_section("evaluation", "Evaluation on the test rows", evaluation)
     page.add_section(
         "reproduce",
         "Reproduce",
@@ -145,13 +153,13 @@ def training_report(
     return page.render()
 
 
-def _final_mlp(model: Any) -> MLPClassifier:
-    """Return the fitted MLPClassifier: the model itself or a Pipeline's last step."""
+def _final_mlp(model: Any) -> MLPClassifier | MLPRegressor:
+    """Return the fitted MLP: the model itself or a Pipeline's last step."""
     mlp = model[-1] if isinstance(model, Pipeline) else model
-    if not isinstance(mlp, MLPClassifier):
+    if not isinstance(mlp, MLPClassifier | MLPRegressor):
         raise TypeError(
-            "training_report needs a fitted glassnet.MLPClassifier or a Pipeline whose "
-            f"last step is one; got {_describe(model)}."
+            "training_report needs a fitted glassnet.MLPClassifier (or MLPRegressor) or a "
+            f"Pipeline whose last step is one; got {_describe(model)}."
         )
     check_is_fitted(mlp)
     return mlp
@@ -228,7 +236,7 @@ def _model_section(model: Any, mlp: MLPClassifier) -> str:
     facts["converged"] = _converged(mlp)
     facts["final training loss"] = f"{mlp.loss_:.4g}"
     if mlp.early_stopping:
-        facts["best validation accuracy"] = f"{mlp.best_validation_score_:.3f}"
+        facts[f"best validation {_score_name(mlp)}"] = f"{mlp.best_validation_score_:.3f}"
     facts["parameters"] = f"{n_params:,} (weights and biases)"
     return (
         facts_html(facts)
@@ -246,7 +254,7 @@ def _converged(mlp: MLPClassifier) -> str:
         return f"no: training stopped at max_iter={mlp.max_iter}"
     if mlp.early_stopping:
         return (
-            f"stopped early: validation accuracy did not improve by tol={mlp.tol:g} for "
+            f"stopped early: validation {_score_name(mlp)} did not improve by tol={mlp.tol:g} for "
             f"{mlp.n_iter_no_change} epochs; the best epoch's weights are kept"
         )
     return f"yes: the training loss stopped improving by tol={mlp.tol:g}"
@@ -322,7 +330,7 @@ def _training_section(model: Any, mlp: MLPClassifier, X_test: Any, y_test: Any) 
             "record='epochs'. Fit it with record='layers' (the default) to see them.",
             "note",
         )
-    plane = _complete_plane(X_test)
+    plane = _complete_plane(X_test) if isinstance(mlp, MLPClassifier) else None
     if plane is not None:
         X_plane = X_test.loc[plane] if hasattr(X_test, "loc") else np.asarray(X_test)[plane]
         figures.append(
@@ -404,6 +412,36 @@ def _evaluation_section(
             )
         )
     return "".join(parts)
+
+
+def _regression_section(y_test: np.ndarray, y_pred: np.ndarray, scores: dict) -> str:
+    """Scores of a regression and its predicted-against-true picture."""
+    facts = facts_html(
+        {
+            "R²": f"{scores['r2']:.3f} on {len(y_test)} test rows (1 is perfect, 0 is no "
+            "better than always answering their mean)",
+            "mean absolute error": f"{scores['mae']:.4g}",
+            "root mean squared error": f"{scores['rmse']:.4g}",
+            "baseline": f"RMSE {scores['baseline_rmse']:.4g} (always answering the mean)",
+        }
+    )
+    ax = _new_axes((5.2, 5.2))
+    y_true = np.asarray(y_test, dtype=float)
+    ax.scatter(y_true, y_pred, s=12, alpha=0.6, label="test rows")
+    low = float(min(y_true.min(), np.min(y_pred)))
+    high = float(max(y_true.max(), np.max(y_pred)))
+    ax.plot([low, high], [low, high], color="grey", linestyle="--", label="perfect")
+    ax.set(xlabel="true value", ylabel="predicted value", title="Predicted against true")
+    ax.legend(loc="upper left")
+    return facts + figure_html(
+        ax.figure,
+        f"Predicted against true value for the {len(y_test)} test rows; a perfect model "
+        "puts every row on the dashed diagonal.",
+    )
+
+
+def _score_name(mlp: Any) -> str:
+    return "R²" if isinstance(mlp, MLPRegressor) else "accuracy"
 
 
 def _binary_curves(model: Any, X_test: Any, y_test: np.ndarray, positive: Any) -> str:

@@ -186,8 +186,45 @@ def read_csv(path: str | Path) -> Table:
     return Table(frame=frame, path=path, delimiter=delimiter)
 
 
+TASKS = ("auto", "classification", "regression")
+
+
+def infer_task(values: pd.Series, task: str = "auto") -> str:
+    """Decide whether a target column is classes or numbers to predict.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The target column (missing values are ignored).
+    task : {'auto', 'classification', 'regression'}, default='auto'
+        'auto' decides; the other two are returned as they are (the user's choice).
+
+    Returns
+    -------
+    {'classification', 'regression'}
+        'regression' for a numeric column (not booleans) with more than 20 distinct
+        values: a measurement, not classes. Anything else is classes.
+
+    Raises
+    ------
+    DataError
+        When ``task`` is not one of ``TASKS``.
+    """
+    if task not in TASKS:
+        raise DataError(f"--task {task!r} is not a task; choose one of {', '.join(TASKS)}.")
+    if task != "auto":
+        return task
+    values = values.dropna()
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    return "regression" if numeric and values.nunique() > _MAX_CLASSES else "classification"
+
+
 def check_target(
-    frame: pd.DataFrame, target: str, path: str | Path, option: str = "--target"
+    frame: pd.DataFrame,
+    target: str,
+    path: str | Path,
+    option: str = "--target",
+    task: str = "classification",
 ) -> Target:
     """Check that ``target`` is a column with at least two classes; drop rows without one.
 
@@ -205,6 +242,8 @@ def check_target(
     option : str, default='--target'
         How the user names the target where they read the message (the command
         line's option, a menu on a page).
+    task : {'classification', 'regression'}, default='classification'
+        A regression target must be numbers, and may have any number of them.
 
     Returns
     -------
@@ -237,11 +276,19 @@ def check_target(
             f"{len(kept)} rows that have one; a classifier needs at least two classes. "
             f"Check that {option} names the right column and that the file is complete."
         )
-    if len(classes) > _MAX_CLASSES and len(classes) > len(kept) / 2:
+    if task == "regression":
+        if not pd.api.types.is_numeric_dtype(kept[target]):
+            raise DataError(
+                f"target column {target!r} in {path} holds text ({classes[0]!r}, ...), not "
+                "numbers: it cannot be a regression target. Leave out --task regression to "
+                "predict it as classes."
+            )
+    elif len(classes) > _MAX_CLASSES and len(classes) > len(kept) / 2:
         raise DataError(
             f"target column {target!r} in {path} has {len(classes)} distinct values in "
             f"{len(kept)} rows: it looks like a measurement or an identifier, not classes. "
-            f"Check that {option} names the column to predict."
+            f"Check that {option} names the column to predict (numbers are predicted as "
+            "numbers with --task regression)."
         )
     return Target(
         frame=kept,

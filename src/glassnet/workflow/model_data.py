@@ -107,7 +107,9 @@ def _try_one_row(pipeline: Any, features: pd.DataFrame, model: Path) -> None:
     scaler whose means are text, and that would end in a traceback mid-prediction.
     """
     try:
-        pipeline.predict_proba(features.iloc[:1])
+        # A classifier's probabilities, or a regressor's numbers.
+        answer = getattr(pipeline, "predict_proba", None) or pipeline.predict
+        answer(features.iloc[:1])
     except ValueError:
         raise  # the input's problem, explained by the pipeline (or an empty file)
     except Exception as err:

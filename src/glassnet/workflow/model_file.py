@@ -54,7 +54,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 import glassnet
 from glassnet._files import write_atomically
-from glassnet.nn import MLPClassifier
+from glassnet.nn import MLPClassifier, MLPRegressor
 from glassnet.workflow.errors import ModelFileError
 
 FORMAT = "glassnet-model"
@@ -107,6 +107,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     # glassnet's estimator. Its __setstate__ turns the stored activation names back
     # into functions through the activation registry, so no function is ever stored.
     "glassnet.nn._mlp.MLPClassifier",
+    "glassnet.nn._regressor.MLPRegressor",
     # history_, the training record, and its saturation thresholds (a frozen
     # dataclass): plain attributes of numbers, strings, lists, dicts and arrays.
     "glassnet.nn._history.TrainingHistory",
@@ -555,9 +556,9 @@ def _check_signature(path: Path, members: dict[str, bytes], key: bytes) -> None:
 
 
 def _check_pipeline(pipeline: object, message: str, error: type[ValueError] = ValueError) -> None:
-    """Raise ``error`` unless ``pipeline`` is a fitted Pipeline ending in MLPClassifier."""
+    """Raise ``error`` unless ``pipeline`` is a fitted Pipeline ending in a glassnet MLP."""
     last = _last_step(pipeline)
-    if isinstance(last, MLPClassifier):
+    if isinstance(last, MLPClassifier | MLPRegressor):
         try:
             check_is_fitted(pipeline)
             return
@@ -569,7 +570,7 @@ def _check_pipeline(pipeline: object, message: str, error: type[ValueError] = Va
         what = type(pipeline).__name__
     raise error(
         f"{message}: a fitted scikit-learn Pipeline whose last step is glassnet's "
-        f"MLPClassifier was expected, got a {what}."
+        f"MLPClassifier (or MLPRegressor) was expected, got a {what}."
     )
 
 

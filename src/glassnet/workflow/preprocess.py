@@ -20,10 +20,11 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
-from glassnet.nn import MLPClassifier
+from glassnet.nn import MLPClassifier, MLPRegressor
 from glassnet.workflow.data import DataError, unknown_columns_message
 
 FILL_STRATEGIES = ("mean", "median", "most_frequent", "drop")
+_MODELS = {"classification": MLPClassifier, "regression": MLPRegressor}
 SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler, "none": None}
 # A text column is a category when it has at most this many distinct values ...
 MAX_CATEGORIES = 20
@@ -351,6 +352,7 @@ def build_pipeline(
     fill: FillMissing | None = None,
     scale: str = "standard",
     model_params: Mapping[str, Any] | None = None,
+    task: str = "classification",
 ) -> Pipeline:
     """Build the unfitted ``Pipeline([("prepare", ...), ("model", MLPClassifier(...))])``.
 
@@ -366,7 +368,9 @@ def build_pipeline(
     scale : {"standard", "minmax", "none"}, default="standard"
         The scaler for numeric columns.
     model_params : mapping, optional
-        Keyword arguments for `glassnet.MLPClassifier`.
+        Keyword arguments for `glassnet.MLPClassifier` (or `MLPRegressor`).
+    task : {"classification", "regression"}, default="classification"
+        The model: an MLPClassifier, or an MLPRegressor.
 
     Returns
     -------
@@ -376,7 +380,7 @@ def build_pipeline(
     return Pipeline(
         [
             ("prepare", build_preprocessor(plan, fill, scale)),
-            ("model", MLPClassifier(**dict(model_params or {}))),
+            ("model", _MODELS[task](**dict(model_params or {}))),
         ]
     )
 

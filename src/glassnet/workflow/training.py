@@ -16,7 +16,13 @@ import pandas as pd
 
 import glassnet
 from glassnet.metrics import ConfusionMatrix
-from glassnet.workflow.data import DataError, check_prediction_columns, check_target, read_csv
+from glassnet.workflow.data import (
+    DataError,
+    check_prediction_columns,
+    check_target,
+    infer_task,
+    read_csv,
+)
 from glassnet.workflow.mistakes import identifier_columns, identifier_notice, row_fingerprints
 from glassnet.workflow.preprocess import (
     ColumnPlan,
@@ -28,6 +34,7 @@ from glassnet.workflow.preprocess import (
 from glassnet.workflow.split import split_rows
 
 DEFAULT_SPLIT = "stratified:0.2"
+DEFAULT_REGRESSION_SPLIT = "random:0.2"  # numbers have no classes to stratify by
 
 
 @dataclass
@@ -42,12 +49,15 @@ class PreparedRows:
         The training and test rows (every column).
     notes : list of str
         Facts the user should hear (delimiter, dropped rows, ignored columns).
+    task : {'classification', 'regression'}
+        What the target is: classes, or numbers.
     """
 
     plan: ColumnPlan
     train: pd.DataFrame
     test: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    task: str = "classification"
 
 
 def prepare_rows(
@@ -58,6 +68,7 @@ def prepare_rows(
     split: str | None,
     test: Path | None,
     seed: int,
+    task: str = "auto",
 ) -> PreparedRows:
     """Read, check and split: the plan, the training and test rows, and notices.
 
@@ -77,6 +88,8 @@ def prepare_rows(
         A separate file of test rows (instead of `split`).
     seed : int
         Seeds the split.
+    task : {'auto', 'classification', 'regression'}, default='auto'
+        What the target is; 'auto' decides by the column (``infer_task``).
 
     Returns
     -------
@@ -93,7 +106,14 @@ def prepare_rows(
     table = read_csv(data)
     if table.delimiter != ",":
         notes.append(f"{data}: columns separated by {table.delimiter_name}s.")
-    checked = check_target(table.frame, target, data)
+    if target in table.frame.columns:
+        task = infer_task(table.frame[target], task)
+    if task == "regression" and split is not None and split.startswith("stratified"):
+        raise DataError(
+            f"--split {split}: a stratified split keeps the share of each class, and a "
+            "regression target has no classes. Use random:0.2 or head:N."
+        )
+    checked = check_target(table.frame, target, data, task=task)
     if checked.notice:
         notes.append(checked.notice)
     frame = checked.frame
@@ -108,25 +128,27 @@ def prepare_rows(
             f"{len(dropped)} rows with a missing value were dropped (--fill-missing drop)."
         )
     if test is None:
-        rows = split_rows(split or DEFAULT_SPLIT, frame[target].to_numpy(), seed, data)
-        return PreparedRows(plan, frame.iloc[rows.train], frame.iloc[rows.test], notes)
+        default = DEFAULT_REGRESSION_SPLIT if task == "regression" else DEFAULT_SPLIT
+        rows = split_rows(split or default, frame[target].to_numpy(), seed, data)
+        return PreparedRows(plan, frame.iloc[rows.train], frame.iloc[rows.test], notes, task)
     test_table = read_csv(test)
-    test_checked = check_target(test_table.frame, target, test)
+    test_checked = check_target(test_table.frame, target, test, task=task)
     extra = check_prediction_columns(test_checked.frame, plan.columns, test, target)
     if extra:
         notes.append(f"{test}: columns not used by the model are ignored: {', '.join(extra)}.")
     test_frame, _ = drop_incomplete_rows(test_checked.frame, plan, fill)
-    return PreparedRows(plan, frame, test_frame, notes)
+    return PreparedRows(plan, frame, test_frame, notes, task)
 
 
 def model_metadata(
     data: Path,
     plan: ColumnPlan,
     pipeline: Any,
-    cm: ConfusionMatrix,
+    cm: ConfusionMatrix | None,
     command: str,
     seconds: float,
     train_rows: pd.DataFrame,
+    scores: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Say what the model file should record about the run.
 
@@ -138,8 +160,8 @@ def model_metadata(
         Its columns.
     pipeline : sklearn.pipeline.Pipeline
         The fitted pipeline (its last step is the network).
-    cm : ConfusionMatrix
-        On the test rows.
+    cm : ConfusionMatrix or None
+        On the test rows (None for a regression).
     command : str
         The command line that trained it ("" when not known).
     seconds : float
@@ -147,6 +169,8 @@ def model_metadata(
     train_rows : pandas.DataFrame
         The rows trained on, every column: fingerprinted, so that ``glassnet
         evaluate`` can say when it is given them.
+    scores : dict, optional
+        A regression's scores on the test rows (``glassnet.metrics.regression_scores``).
 
     Returns
     -------
@@ -162,10 +186,12 @@ def model_metadata(
         "categorical": {k: list(v) for k, v in plan.categorical.items()},
         "dropped": list(plan.dropped),
         "features": feature_names(pipeline),
-        "classes": [str(c) for c in model.classes_],
+        "task": "classification" if hasattr(model, "classes_") else "regression",
+        "classes": [str(c) for c in getattr(model, "classes_", [])],
         "epochs": int(model.n_iter_),
         "train_seconds": round(seconds, 3),
-        "test_accuracy": cm.accuracy(),
+        "test_accuracy": None if cm is None else cm.accuracy(),
+        "test_scores": dict(scores or {}),
         "command": command,
         "glassnet_version": glassnet.__version__,
         "training_rows": row_fingerprints(train_rows),
