@@ -33,10 +33,11 @@ templates_path = ["_templates"]
 exclude_patterns = ["_build", "_ext", "_templates", "examples", "auto_examples/downloads"]
 
 # The API reference: one page per public name (api.rst lists them), the docstrings
-# read by numpydoc; a class's page documents its own members, and links what it
-# inherits to scikit-learn's pages (sklearn_links).
+# read by numpydoc; a class's page documents its own members and those of glassnet's
+# base classes (MLPClassifier's fit_epochs and transform are _BaseMLP's), and links
+# what it inherits from scikit-learn to scikit-learn's pages (sklearn_links).
 autosummary_generate = True
-autodoc_default_options = {"members": True}
+autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"  # the numpydoc "Parameters" sections say the types
 numpydoc_show_class_members = False
 numpydoc_show_inherited_class_members = False

@@ -138,6 +138,10 @@ def test_the_guide_and_the_api_reference_are_there(site):
     assert "Inherited from scikit-learn" in estimator
     assert "sklearn.base.BaseEstimator.html#sklearn.base.BaseEstimator.get_params" in estimator
     assert "partial_fit" in estimator and "hidden_activations" in estimator
+    # The regressor shares its base class: its page has the shared methods too.
+    regressor = (site / "generated" / "glassnet.MLPRegressor.html").read_text()
+    assert "fit_epochs" in regressor and "transform" in regressor
+    assert "sklearn.base.RegressorMixin.html#sklearn.base.RegressorMixin.score" in regressor
 
 
 def test_the_site_loads_nothing_from_elsewhere(site):
