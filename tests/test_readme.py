@@ -17,6 +17,7 @@ README = ROOT / "README.md"
 GUIDE = sorted((ROOT / "docs" / "guide").glob("*.md"))
 SHARED_DATA = ROOT.parent / "shared" / "data"
 COURSE_FILE = "titanic_train_500_age_passengerclass.csv"
+README_MAX_LINES = 300
 
 
 def _python_blocks(page: Path) -> list[str]:
@@ -158,6 +159,14 @@ def _local_links(page: Path) -> list[str]:
     return [t for t in targets if not re.match(r"[a-z]+:", t)]
 
 
+def test_the_readme_is_a_front_page_of_at_most_300_lines():
+    lines = README.read_text().count("\n")
+    assert lines <= README_MAX_LINES, (
+        f"README.md has {lines} lines, more than {README_MAX_LINES}: move the details to a "
+        "page of docs/guide/ and link to it"
+    )
+
+
 def test_every_local_link_leads_to_a_file_and_its_heading():
     broken = []
     for page in [README, *GUIDE]:
@@ -170,3 +179,8 @@ def test_every_local_link_leads_to_a_file_and_its_heading():
                 if anchor not in {_anchor(h) for h in _headings(target)}:
                     broken.append(f"{page.name}: {link} (no such heading in {target.name})")
     assert not broken, broken
+
+
+def test_the_readme_links_to_every_page_of_the_guide():
+    linked = {(ROOT / link.partition("#")[0]).resolve() for link in _local_links(README)}
+    assert [page.name for page in GUIDE if page.resolve() not in linked] == []
