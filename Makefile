@@ -61,4 +61,4 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache \
-	  docs/_build docs/guide docs/generated docs/auto_examples
+	  docs/_build docs/generated docs/auto_examples

@@ -1,7 +1,7 @@
 """Sphinx configuration of glassnet's documentation (``make docs``).
 
-The site is built from the repository alone: the user guide from the README's
-sections (``_ext/readme_pages.py``), the examples from the notebooks in ``examples/``,
+The site is built from the repository alone: the user guide from its Markdown pages
+in ``guide/`` (the README links to them), the examples from the notebooks in ``examples/``,
 run once per build (``_ext/notebook_gallery.py``), and the API reference from the
 numpydoc docstrings (``api.rst``). Nothing is fetched while building or reading it.
 """
@@ -25,7 +25,6 @@ extensions = [
     "numpydoc",
     "myst_nb",
     "sphinx_design",
-    "readme_pages",
     "notebook_gallery",
     "sklearn_links",
 ]

@@ -75,23 +75,6 @@ def test_every_public_name_is_in_the_api_reference():
     assert len(documented) == len(listed)
 
 
-def test_readme_sections_skip_headings_inside_code():
-    pages = _extension("readme_pages")
-    readme = "# title\nopening\n## One\ntext\n```sh\n# a comment\n## not a heading\n```\n## Two\n"
-    sections = pages.split_sections(readme)
-    assert list(sections) == ["", "One", "Two"]
-    assert "## not a heading" in sections["One"] and sections[""] == "opening\n"
-    assert pages.promote("### A\n```\n### b\n```\n") == "## A\n```\n### b\n```\n"
-
-
-def test_a_guide_page_naming_a_missing_readme_section_fails_with_the_headings(tmp_path):
-    pages = _extension("readme_pages")
-    readme = tmp_path / "README.md"
-    readme.write_text("# glassnet\n## Two commands\n## Speed\n")
-    with pytest.raises(Exception, match=r"beginning 'Quickstart'.*0 such.*Two commands, Speed"):
-        pages.write_pages(readme, tmp_path / "guide")
-
-
 def test_a_failing_notebook_fails_the_build_naming_it(tmp_path):
     gallery = _extension("notebook_gallery")
     broken = tmp_path / "broken.py"
@@ -129,9 +112,10 @@ def test_the_examples_ran_and_show_their_pictures_and_downloads(site):
 
 
 def test_the_guide_and_the_api_reference_are_there(site):
-    for page in ["getting_started", "engine", "diagnostics", "evaluation", "command_line"]:
+    pages = ["getting_started", "engine", "diagnostics", "evaluation", "command_line", "export"]
+    for page in pages:
         assert (site / "guide" / f"{page}.html").exists()
-    # A README link to another section leads to the page that now holds it.
+    # A link between the guide's Markdown files becomes a link between its pages.
     start = (site / "guide" / "getting_started.html").read_text()
     assert 'href="command_line.html#command-line-from-a-csv-file' in start
     estimator = (site / "generated" / "glassnet.MLPClassifier.html").read_text()
