@@ -27,6 +27,7 @@ from sklearn.metrics import (
     recall_score,
 )
 
+from glassnet import _display_slot
 from glassnet.metrics import _explain
 from glassnet.metrics._explain import _count
 from glassnet.metrics._labels import (
@@ -652,9 +653,7 @@ class ConfusionMatrix:
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        from glassnet._display import confusion_html
-
-        return confusion_html(self)
+        return _display_slot.build("confusion_html", self)
 
     # ------------------------------------------------------------------ explanations
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import sklearn.metrics
 
+from glassnet import _display_slot
 from glassnet.metrics._scores import (
     _as_1d,
     _check_binary,
@@ -71,9 +72,7 @@ class RocCurve:
         )
 
     def _repr_html_(self) -> str:
-        from glassnet._display import roc_html
-
-        return roc_html(self)
+        return _display_slot.build("roc_html", self)
 
 
 @dataclass(frozen=True)
@@ -114,9 +113,7 @@ class PrecisionRecallCurve:
         )
 
     def _repr_html_(self) -> str:
-        from glassnet._display import pr_html
-
-        return pr_html(self)
+        return _display_slot.build("pr_html", self)
 
 
 # ---------------------------------------------------------------------------

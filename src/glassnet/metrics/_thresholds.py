@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
+from glassnet import _display_slot
 from glassnet.metrics._scores import _Binary, _check_binary, _nonzero_weight, _rows
 
 if TYPE_CHECKING:
@@ -74,9 +75,7 @@ class ThresholdChoice:
         )
 
     def _repr_html_(self) -> str:
-        from glassnet._display import threshold_html
-
-        return threshold_html(self)
+        return _display_slot.build("threshold_html", self)
 
 
 # ---------------------------------------------------------------------------

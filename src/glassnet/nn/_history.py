@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from glassnet import _display_slot
 from glassnet.nn._activations import ACTIVATIONS, get_activation
 
 if TYPE_CHECKING:
@@ -194,9 +195,7 @@ class TrainingHistory(Sequence):
         return f"<TrainingHistory: {len(self)} epochs, {detail}>"
 
     def _repr_html_(self) -> str:
-        from glassnet._display import history_html  # HTML is built outside the engine
-
-        return history_html(self)
+        return _display_slot.build("history_html", self)  # HTML is built outside the engine
 
     @property
     def has_layers(self) -> bool:

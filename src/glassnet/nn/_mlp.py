@@ -29,6 +29,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from glassnet import _display_slot
 from glassnet.nn import _callbacks as callbacks
 from glassnet.nn import _hooks as hooks
 from glassnet.nn._activations import OUTPUT_ACTIVATIONS, Activation, get_activation
@@ -888,14 +889,10 @@ class _BaseMLP(TransformerMixin, BaseEstimator):
     def _repr_html_(self) -> Callable[[], str]:
         # A property, as scikit-learn's: absent (AttributeError) under
         # sklearn.set_config(display='text'). glassnet._display builds the HTML.
-        from glassnet._display import model_repr_html
-
-        return model_repr_html(self)
+        return _display_slot.build("model_repr_html", self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
-        from glassnet._display import model_mimebundle
-
-        return model_mimebundle(self)
+        return _display_slot.build("model_mimebundle", self)
 
     def summary(self) -> Any:
         """Describe the network layer by layer, with each layer's health after fitting.
@@ -907,9 +904,7 @@ class _BaseMLP(TransformerMixin, BaseEstimator):
             last epoch, the share of dead and of saturated units and the gradient norm.
             ``print`` it for a table; ``to_frame()`` for a DataFrame.
         """
-        from glassnet._display import summarize
-
-        return summarize(self)
+        return _display_slot.build("summarize", self)
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):
