@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import sys
 import types
 import warnings
@@ -381,6 +382,15 @@ def test_progress_bar_in_a_notebook_updates_one_output(monkeypatch):
     assert [kind for kind, _ in shown][:2] == ["display", "update"]
     assert [kind for kind, _ in shown].count("display") == 1
     assert "3 epochs in" in shown[-1][1][1] and out.getvalue() == ""
+
+
+def test_progress_bar_in_a_notebook_ends_full_when_training_stops_early(monkeypatch):
+    shown = fake_notebook(monkeypatch)
+    model = net(max_iter=500, tol=1.0, n_iter_no_change=2, callbacks=[ProgressBar()]).fit(X, y)
+    assert model.n_iter_ < 10  # converged long before max_iter
+    bars = [re.search(r'value="([\d.]+)"', obj[1]).group(1) for _, obj in shown]
+    assert float(bars[-2]) < 0.02 and bars[-1] == "1.0000"
+    assert f"{model.n_iter_} epochs in" in shown[-1][1][1]
 
 
 def test_live_plot_redraws_a_png(tmp_path, monkeypatch):

@@ -87,7 +87,9 @@ class ProgressBar(Callback):
 
     def _show(self, done: int, final: bool) -> None:
         display = notebook_display()
-        share = min(done / self._total, 1.0) if self._total else 1.0
+        # Training that stops early (converged, or a callback stopped it) is done too:
+        # its last bar is full, not stuck at the share of max_iter it reached.
+        share = min(done / self._total, 1.0) if self._total and not final else 1.0
         if display is not None:
             page = display.HTML(
                 f'<progress value="{share:.4f}" max="1" style="width:20em"></progress> '
