@@ -91,9 +91,12 @@ class ProgressBar(Callback):
         # its last bar is full, not stuck at the share of max_iter it reached.
         share = min(done / self._total, 1.0) if self._total and not final else 1.0
         if display is not None:
+            # Not <code>: themes colour it (the documentation site, pink); white-space
+            # pre keeps the gaps between the numbers.
+            text = self._line + ((", " if final else "  ") + self._numbers if self._numbers else "")
             page = display.HTML(
                 f'<progress value="{share:.4f}" max="1" style="width:20em"></progress> '
-                f"<code>{html.escape(self._line)}  {html.escape(self._numbers)}</code>"
+                f'<span style="font-family:monospace;white-space:pre">{html.escape(text)}</span>'
             )
             if self._handle is None:
                 self._handle = display.display(page, display_id=True)
