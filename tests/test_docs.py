@@ -5,6 +5,7 @@ once, in a Jupyter kernel; each notebook asserts its own numbers, so a notebook 
 claim stops being true fails the build and this test.
 """
 
+import base64
 import importlib
 import importlib.util
 import pkgutil
@@ -100,6 +101,22 @@ def test_a_failing_notebook_fails_the_build_naming_it(tmp_path):
     broken.write_text("# %% [markdown]\n# # Broken\n\n# %%\nassert 1 + 1 == 3, 'arithmetic'\n")
     with pytest.raises(Exception, match=r"(?s)broken\.py failed.*AssertionError: arithmetic"):
         gallery.execute(broken)
+
+
+def test_a_notebook_chooses_its_cards_picture_with_a_tag():
+    import nbformat
+
+    gallery = _extension("notebook_gallery")
+    notebook = nbformat.v4.new_notebook()
+    for picture, tags in [(None, []), (b"curves", []), (b"roc", ["thumbnail"])]:
+        cell = nbformat.v4.new_code_cell("", metadata={"tags": tags})
+        if picture is not None:
+            data = {"image/png": base64.b64encode(picture).decode()}
+            cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
+        notebook.cells.append(cell)
+    assert gallery.first_picture(notebook) == b"roc"
+    notebook.cells[2].metadata.tags = []
+    assert gallery.first_picture(notebook) == b"curves"
 
 
 @pytest.fixture(scope="module")

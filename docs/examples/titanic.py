@@ -244,7 +244,7 @@ pd.Series(scores, name="accuracy on Kaggle's test passengers").round(3).to_frame
 # The two networks' ROC curves on Kaggle's test passengers: at every threshold, the
 # better network finds more survivors for the same share of false alarms.
 
-# %%
+# %% tags=["thumbnail"]
 fig, ax = plt.subplots(figsize=(5, 4.5), layout="constrained")
 for name, model in [("lazy network", lazy_all), ("better network", better_all)]:
     RocCurveDisplay.from_estimator(
@@ -293,8 +293,9 @@ for path in (saved, report):
 
 # %% [markdown]
 # Later, or elsewhere: load the file and predict. The loaded pipeline is the saved one,
-# so its answers are the same; the file reads the same from the command line
-# (`glassnet predict titanic_output/titanic.glassnet passengers.csv`).
+# so its answers are the same. The command line reads the file too: `glassnet predict
+# titanic_output/titanic.glassnet test.csv --id-column PassengerId` writes Kaggle's
+# submission for its `test.csv`.
 
 # %%
 kept = glassnet.load(saved)
