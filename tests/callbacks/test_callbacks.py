@@ -6,6 +6,7 @@ import io
 import pickle
 import re
 import sys
+import time
 import types
 import warnings
 
@@ -348,6 +349,18 @@ def test_progress_bar_writes_lines_and_a_summary():
     out = io.StringIO()
     net(max_iter=2, callbacks=[ProgressBar(total=100, file=out)]).fit(X, y)
     assert out.getvalue().startswith("epoch   1/100 [------------------------] loss 0.")
+
+
+def test_progress_bar_time_left_is_not_thrown_by_one_slow_epoch():
+    # Another callback's slow work in one epoch (a LivePlot redraw) is not every epoch's.
+    def slow_third_epoch(record):
+        if record["epoch"] == 3:
+            time.sleep(0.3)
+
+    out = io.StringIO()
+    net(max_iter=6, callbacks=[slow_third_epoch, ProgressBar(file=out)]).fit(X, y)
+    third = next(line for line in out.getvalue().splitlines() if line.startswith("epoch 3/6"))
+    assert third.endswith("  0.0 s left"), third  # 3 epochs of milliseconds to go
 
 
 def fake_notebook(monkeypatch):
