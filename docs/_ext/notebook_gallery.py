@@ -8,7 +8,8 @@ from its own folder, and writes into ``docs/auto_examples/``:
   without running it again), behind a line of download links;
 - ``downloads/NAME.ipynb`` and ``downloads/NAME.py``: the executed notebook and its
   text form, offered for download;
-- ``thumbnails/NAME.png``: the notebook's first picture, for the gallery's card;
+- ``thumbnails/NAME.png``: the notebook's first picture (or its tagged one), for
+  the gallery's card;
 - ``index.md``: the gallery, one card per notebook.
 
 A cell that fails fails the build, naming the notebook and the cell; so does a
@@ -67,8 +68,13 @@ def execute(source: Path) -> tuple[nbformat.NotebookNode, float]:
 
 
 def first_picture(notebook: nbformat.NotebookNode) -> bytes | None:
-    """Return the first PNG a cell drew, if any."""
-    for cell in notebook.cells:
+    """Return the card's picture: the first PNG of a cell tagged ``thumbnail``, else the first.
+
+    A notebook chooses its card's picture by tagging a cell (``# %% tags=["thumbnail"]``
+    in jupytext's percent format) when its first picture is not the one to show.
+    """
+    tagged = [c for c in notebook.cells if "thumbnail" in c.get("metadata", {}).get("tags", [])]
+    for cell in tagged + notebook.cells:
         for output in cell.get("outputs", []):
             png = output.get("data", {}).get("image/png")
             if png:

@@ -22,7 +22,10 @@
 # passengers.
 #
 # The data lies beside the repository, in `../shared/data` (see its `SOURCES.md`);
-# set `GLASSNET_DATA` to another folder holding the same files.
+# set `GLASSNET_DATA` to another folder holding the same files. Along the way: the
+# training curves drawn live while `fit` runs, the confusion matrix as a table of named
+# cells, the network layer by layer, and, at the end, the better model saved to a file,
+# its report written, and the file loaded back to predict.
 
 # %%
 import os
@@ -36,7 +39,9 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+import glassnet
 from glassnet import MLPClassifier
+from glassnet.callbacks import LivePlot, ProgressBar
 from glassnet.metrics import (
     ConfusionMatrix,
     RocCurveDisplay,
@@ -109,8 +114,10 @@ course.head()
 # ## The course's workflow
 #
 # Fill the missing ages with the training rows' mean (never the test rows': they are
-# the future), scale with the training rows' mean and spread, train, evaluate on the
-# 100 rows the model never saw.
+# the future), scale with the training rows' mean and spread, and train. Two callbacks
+# watch the training: a progress bar, and the training curves (the loss, each layer's
+# gradient norm, the hidden units' health), redrawn in place while `fit` runs; the last
+# picture is the whole run.
 
 # %%
 data = course.drop(columns=["PassengerId"])
@@ -125,12 +132,30 @@ lazy = MLPClassifier(
     batch_size=32,
     learning_rate_init=0.01,
     random_state=0,
+    callbacks=[ProgressBar(), live := LivePlot(every=5)],
 )
 lazy.fit(scaler.transform(X_train), y_train)
+print(f"{lazy.n_iter_} epochs; the curves above were drawn {live.redraws_} times as it trained")
+
+# %% [markdown]
+# Evaluate on the 100 rows the model never saw. The confusion matrix names its four
+# cells: the true negatives (TN) and true positives (TP) it got right, the false
+# positives (FP, a type I error: "survived" said of someone who died) and the false
+# negatives (FN, a type II error: a survivor missed), with the rates beside.
+
+# %%
 names = {0: "died", 1: "survived"}
 lazy_cm = ConfusionMatrix(y_test, lazy.predict(scaler.transform(X_test)), label_names=names)
 print(lazy_cm.explain(noun="passengers"))
 lazy_cm
+
+# %% [markdown]
+# The network layer by layer, as Keras prints it: units, activation and parameters,
+# and from the last epoch of training the share of dead and of saturated units and each
+# layer's gradient norm.
+
+# %%
+lazy.summary()
 
 # %% [markdown]
 # Two benchmarks to beat: always answering "died" (the majority class of the test
@@ -206,7 +231,8 @@ lazy_all = make_pipeline(
     make_column_transformer((make_pipeline(SimpleImputer(), StandardScaler()), ["Pclass", "Age"])),
     MLPClassifier((16, 8), max_iter=1000, batch_size=32, learning_rate_init=0.01, random_state=0),
 ).fit(kaggle, kaggle["Survived"])
-better_all = better_model().fit(kaggle, kaggle["Survived"])
+columns = numbers + categories  # the inputs: a saved model asks for these only
+better_all = better_model().fit(kaggle[columns], kaggle["Survived"])
 scores = {
     "always 'died'": (kaggle_test["Survived"] == 0).mean(),
     "lazy network": lazy_all.score(kaggle_test, kaggle_test["Survived"]),
@@ -218,7 +244,7 @@ pd.Series(scores, name="accuracy on Kaggle's test passengers").round(3).to_frame
 # The two networks' ROC curves on Kaggle's test passengers: at every threshold, the
 # better network finds more survivors for the same share of false alarms.
 
-# %%
+# %% tags=["thumbnail"]
 fig, ax = plt.subplots(figsize=(5, 4.5), layout="constrained")
 for name, model in [("lazy network", lazy_all), ("better network", better_all)]:
     RocCurveDisplay.from_estimator(
@@ -241,3 +267,39 @@ print(
 )
 if REAL_DATA:
     assert scores["better network"] > scores["lazy network"] > scores["always 'died'"]
+
+# %% [markdown]
+# ## Keeping the better model: save, report, load, predict
+#
+# `glassnet.save` writes the model file `glassnet train` writes (safe to load: no code
+# runs when it is read), `glassnet.report` the page of `glassnet train --report`: data,
+# model, training curves, diagnosis and evaluation on the given test rows. Both go into
+# `titanic_output/`, beside this notebook.
+
+# %%
+OUTPUT = Path("titanic_output")
+OUTPUT.mkdir(exist_ok=True)
+saved = glassnet.save(better_all, OUTPUT / "titanic.glassnet", metadata={"target": "Survived"})
+report = glassnet.report(
+    better_all,
+    kaggle_test[columns],
+    kaggle_test["Survived"],
+    OUTPUT / "titanic_report.html",
+    X_train=kaggle[columns],
+    data_name="Kaggle's Titanic passengers",
+)
+for path in (saved, report):
+    print(f"wrote {path} ({path.stat().st_size / 1000:.0f} kB)")
+
+# %% [markdown]
+# Later, or elsewhere: load the file and predict. The loaded pipeline is the saved one,
+# so its answers are the same. The command line reads the file too: `glassnet predict
+# titanic_output/titanic.glassnet test.csv --id-column PassengerId` writes Kaggle's
+# submission for its `test.csv`.
+
+# %%
+kept = glassnet.load(saved)
+predictions = kept.predict(kaggle_test[columns])
+assert (predictions == better_all.predict(kaggle_test[columns])).all()
+print(f"{predictions.mean():.0%} of Kaggle's test passengers predicted to survive")
+pd.DataFrame({"PassengerId": kaggle_test["PassengerId"], "Survived": predictions}).head()

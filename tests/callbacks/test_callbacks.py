@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import sys
+import time
 import types
 import warnings
 
@@ -349,6 +351,18 @@ def test_progress_bar_writes_lines_and_a_summary():
     assert out.getvalue().startswith("epoch   1/100 [------------------------] loss 0.")
 
 
+def test_progress_bar_time_left_is_not_thrown_by_one_slow_epoch():
+    # Another callback's slow work in one epoch (a LivePlot redraw) is not every epoch's.
+    def slow_third_epoch(record):
+        if record["epoch"] == 3:
+            time.sleep(0.3)
+
+    out = io.StringIO()
+    net(max_iter=6, callbacks=[slow_third_epoch, ProgressBar(file=out)]).fit(X, y)
+    third = next(line for line in out.getvalue().splitlines() if line.startswith("epoch 3/6"))
+    assert third.endswith("  0.0 s left"), third  # 3 epochs of milliseconds to go
+
+
 def fake_notebook(monkeypatch):
     """IPython as a notebook's kernel shows it: display() returns a handle to update."""
     shown = []
@@ -381,6 +395,18 @@ def test_progress_bar_in_a_notebook_updates_one_output(monkeypatch):
     assert [kind for kind, _ in shown][:2] == ["display", "update"]
     assert [kind for kind, _ in shown].count("display") == 1
     assert "3 epochs in" in shown[-1][1][1] and out.getvalue() == ""
+
+
+def test_progress_bar_in_a_notebook_ends_full_when_training_stops_early(monkeypatch):
+    shown = fake_notebook(monkeypatch)
+    model = net(max_iter=500, tol=1.0, n_iter_no_change=2, callbacks=[ProgressBar()]).fit(X, y)
+    assert model.n_iter_ < 10  # converged long before max_iter
+    bars = [re.search(r'value="([\d.]+)"', obj[1]).group(1) for _, obj in shown]
+    assert float(bars[-2]) < 0.02 and bars[-1] == "1.0000"
+    # As the terminal's summary says it; white-space: pre keeps the gaps in a notebook.
+    last = shown[-1][1][1]
+    assert re.search(rf"{model.n_iter_} epochs in [\d.]+ s, loss 0\.\d{{4}}</span>$", last)
+    assert "white-space:pre" in last and "<code>" not in last
 
 
 def test_live_plot_redraws_a_png(tmp_path, monkeypatch):

@@ -4,7 +4,9 @@ Every fragment is wrapped in ``<div class="gn-view">`` with the style sheet in f
 of it, so it reads the same wherever it lands: a notebook in JupyterLab's light or
 dark theme, VS Code, a browser. Colours come from JupyterLab's ``--jp-*`` variables
 where the page defines them, from VS Code's ``--vscode-*`` ones next, and otherwise
-from fallbacks chosen by ``prefers-color-scheme``. Nothing is fetched from elsewhere
+from fallbacks chosen by the page's own theme switch (``data-theme`` on its root
+element, as on the documentation site) or else ``prefers-color-scheme``. Nothing is
+fetched from elsewhere
 and there are no scripts. Every piece of text is escaped here, since labels, class
 names and settings come from the user's data.
 """
@@ -17,6 +19,18 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 MISSING = "\u2014"  # an em dash: the number was not measured or does not apply
+
+# The dark palette, placed twice in the style sheet: when the system asks for dark
+# (unless the page says it is light), and when the page says it is dark (whatever
+# the system asks). A page with a theme switch (pydata-sphinx-theme, the documentation
+# site's) says which on its root element; the reader's choice there wins.
+_DARK = """--gn-fg: var(--jp-content-font-color1, var(--vscode-editor-foreground, #e6edf3));
+  --gn-muted: var(--jp-content-font-color2, var(--vscode-descriptionForeground, #9da7b3));
+  --gn-line: var(--jp-border-color2, var(--vscode-editorWidget-border, #3d444d));
+  --gn-accent: var(--jp-brand-color1, #4493f8);
+  --gn-good: var(--jp-success-color1, #238636); --gn-warn: var(--jp-warn-color1, #9e6a03);
+  --gn-bad: var(--jp-error-color1, #da3633); --gn-info: var(--jp-info-color1, #1f6feb);
+  --gn-right: rgba(63, 185, 80, 0.22); --gn-wrong: rgba(248, 81, 73, 0.22);"""
 
 _CSS = """
 .gn-view { --gn-fg: var(--jp-content-font-color1, var(--vscode-editor-foreground, #1f2328));
@@ -32,13 +46,8 @@ _CSS = """
   font-family: var(--jp-ui-font-family, system-ui, -apple-system, "Segoe UI", sans-serif);
   font-size: var(--jp-ui-font-size1, 13px); }
 @media (prefers-color-scheme: dark) {
-  .gn-view { --gn-fg: var(--jp-content-font-color1, var(--vscode-editor-foreground, #e6edf3));
-    --gn-muted: var(--jp-content-font-color2, var(--vscode-descriptionForeground, #9da7b3));
-    --gn-line: var(--jp-border-color2, var(--vscode-editorWidget-border, #3d444d));
-    --gn-accent: var(--jp-brand-color1, #4493f8);
-    --gn-good: var(--jp-success-color1, #238636); --gn-warn: var(--jp-warn-color1, #9e6a03);
-    --gn-bad: var(--jp-error-color1, #da3633); --gn-info: var(--jp-info-color1, #1f6feb);
-    --gn-right: rgba(63, 185, 80, 0.22); --gn-wrong: rgba(248, 81, 73, 0.22); } }
+  :root:not([data-theme="light"]) .gn-view { DARK } }
+:root[data-theme="dark"] .gn-view { DARK }
 .gn-view .gn-title { font-weight: 600; font-size: 1.08em; margin: 0 0 0.3rem; }
 .gn-view .gn-muted { color: var(--gn-muted); }
 .gn-view p { margin: 0.3rem 0; }
@@ -73,7 +82,7 @@ _CSS = """
 .gn-view .gn-foot { font-size: 0.88em; color: var(--gn-muted); margin: 0.15rem 0; }
 .gn-view .gn-section { border-top: 1px solid var(--gn-line); margin-top: 0.5rem;
   padding-top: 0.4rem; }
-"""
+""".replace("DARK", _DARK)
 
 
 def esc(value: Any) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import html
+import statistics
 import sys
 import time
+from collections import deque
 from typing import IO, Any
 
 from glassnet.callbacks._display import notebook_display
@@ -13,6 +15,10 @@ from glassnet.nn._callbacks import Callback
 
 _BAR_WIDTH = 24  # characters of the terminal's bar
 _MIN_INTERVAL = 0.1  # seconds between redraws: a fast epoch loop must not wait on output
+# The time left is the median of the last epochs' durations times the epochs to go: a
+# median, so that an epoch slowed by another callback's work (a LivePlot redraw, a
+# second or so beside epochs of milliseconds) does not multiply the estimate.
+_RECENT_EPOCHS = 20
 
 
 class ProgressBar(Callback):
@@ -47,7 +53,8 @@ class ProgressBar(Callback):
         """Start a new bar."""
         self._total = self.total or model.max_iter
         self._first = len(getattr(model, "history_", ()))  # epochs of earlier runs
-        self._started = self._shown = time.perf_counter()
+        self._started = self._shown = self._epoch_ended = time.perf_counter()
+        self._durations: deque[float] = deque(maxlen=_RECENT_EPOCHS)
         self._line = ""  # what the bar says: the epoch, then the numbers
         self._numbers = ""
         self._handle = None
@@ -58,8 +65,10 @@ class ProgressBar(Callback):
             self.on_train_begin(model)
             self._first = int(record["epoch"]) - 1
         now = time.perf_counter()
+        self._durations.append(now - self._epoch_ended)
+        self._epoch_ended = now
         done = int(record["epoch"]) - self._first
-        self._line, self._numbers = self._text(done, record, now)
+        self._line, self._numbers = self._text(done, record)
         if now - self._shown >= _MIN_INTERVAL or done in (1, self._total):
             self._show(done, final=False)
             self._shown = now
@@ -74,24 +83,29 @@ class ProgressBar(Callback):
         self._numbers = f"loss {model.loss_:.4f}" if hasattr(model, "loss_") else ""
         self._show(done, final=True)
 
-    def _text(self, done: int, record: dict[str, Any], now: float) -> tuple[str, str]:
+    def _text(self, done: int, record: dict[str, Any]) -> tuple[str, str]:
         width = len(str(self._total))
         parts = []
         if record.get("loss") is not None:
             parts.append(f"loss {record['loss']:.4f}")
         if record.get("validation_score") is not None:
             parts.append(f"val {record['validation_score']:.3f}")
-        left = (now - self._started) / max(done, 1) * max(self._total - done, 0)
+        left = statistics.median(self._durations) * max(self._total - done, 0)
         parts.append(f"{left:.1f} s left")
         return f"epoch {done:>{width}}/{self._total}", "  ".join(parts)
 
     def _show(self, done: int, final: bool) -> None:
         display = notebook_display()
-        share = min(done / self._total, 1.0) if self._total else 1.0
+        # Training that stops early (converged, or a callback stopped it) is done too:
+        # its last bar is full, not stuck at the share of max_iter it reached.
+        share = min(done / self._total, 1.0) if self._total and not final else 1.0
         if display is not None:
+            # Not <code>: themes colour it (the documentation site, pink); white-space
+            # pre keeps the gaps between the numbers.
+            text = self._line + ((", " if final else "  ") + self._numbers if self._numbers else "")
             page = display.HTML(
                 f'<progress value="{share:.4f}" max="1" style="width:20em"></progress> '
-                f"<code>{html.escape(self._line)}  {html.escape(self._numbers)}</code>"
+                f'<span style="font-family:monospace;white-space:pre">{html.escape(text)}</span>'
             )
             if self._handle is None:
                 self._handle = display.display(page, display_id=True)
