@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test test-postgres lint browser bench docs clean
+.PHONY: setup demo test test-postgres test-sklearn-oldest lint browser bench docs clean
 
 $(BIN)/glassnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,18 @@ browser:
 test: setup lint browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# The parity claims hold for every scikit-learn pyproject.toml allows: the engine's tests
+# again, in an environment of their own with the oldest allowed release (make test has
+# the newest). .ci/run does this after make test.
+SKLEARN_OLDEST := 1.7.0
+OLDEST_VENV    := .venv-sklearn-$(SKLEARN_OLDEST)
+test-sklearn-oldest:
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -e ".[plot]" "scikit-learn==$(SKLEARN_OLDEST)" \
+	    pytest pytest-xdist hypothesis
+	$(OLDEST_VENV)/bin/python -m pytest -n 2 --dist loadfile tests/nn
+
 # The same beside a throw-away PostgreSQL server (installed if missing, as root), so the
 # competition server is tested on PostgreSQL too; .ci/run does this.
 test-postgres:
@@ -60,5 +72,5 @@ bench: setup
 	$(BIN)/python benchmarks/compete_load.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache \
+	rm -rf $(VENV) $(OLDEST_VENV) build src/*.egg-info .pytest_cache .ruff_cache \
 	  docs/_build docs/generated docs/auto_examples

@@ -107,3 +107,20 @@ def test_a_missing_extra_is_named_with_its_install_command(code, extra):
     assert done.returncode != 0
     said = done.stderr.strip().splitlines()[-1]
     assert f"pip install 'glassnet[{extra}]'" in said, done.stderr
+
+
+def test_the_oldest_scikit_learn_tested_is_the_oldest_allowed():
+    """make test-sklearn-oldest installs the floor pyproject.toml gives, not another."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    dependencies = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    floor = next(
+        re.search(r">=([\d.]+)", d).group(1)
+        for d in dependencies["dependencies"]
+        if d.startswith("scikit-learn")
+    )
+    tested = re.search(r"^SKLEARN_OLDEST := (\S+)$", (root / "Makefile").read_text(), re.M)
+    assert tested is not None
+    assert tuple(map(int, tested.group(1).split("."))) == (*map(int, floor.split(".")), 0)[:3]
+    assert "make test-sklearn-oldest" in (root / ".ci" / "run").read_text()

@@ -1,7 +1,7 @@
 """MLPClassifier: a drop-in for scikit-learn's, written here in NumPy.
 
 Same parameters, attributes and methods as ``sklearn.neural_network.MLPClassifier``
-(version 1.9), the same random draws in the same order (so the same weights after
+(versions 1.7 to 1.9), the same random draws in the same order (so the same weights after
 training), and more: modern activations, initialisations, gradient clipping,
 dropout, class weights, callbacks and a per-epoch training record. The training
 itself is ``_BaseMLP``'s, which ``MLPRegressor`` (``_regressor.py``) shares.

@@ -1,7 +1,7 @@
 """MLPRegressor: a drop-in for scikit-learn's, on the engine of MLPClassifier.
 
 Same parameters, attributes and methods as ``sklearn.neural_network.MLPRegressor``
-(version 1.9): the squared error with an identity output, or the Poisson deviance
+(versions 1.7 to 1.9): the squared error with an identity output, or the Poisson deviance
 with an exponential output (a log link); the same random draws in the same order,
 so the same weights after training. Everything else (activations per layer,
 initialisations, gradient clipping, dropout, callbacks, ``history_``,
