@@ -257,7 +257,8 @@ def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # A process that does not end is made to print where each of its threads is.
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
     )
     # The plan of the columns is printed just before the epochs begin: wait for it,
     # however long the imports take on a busy machine, then let a few epochs pass.
@@ -266,7 +267,12 @@ def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
             break
     time.sleep(3)
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)  # faulthandler writes every thread's stack
+        stdout, stderr = process.communicate(timeout=30)
+        pytest.fail(f"still running 60 s after Ctrl-C; its threads:\n{stderr[-6000:]}")
     assert process.returncode == 0, stderr
     assert "stopped by Ctrl-C" in stdout, stdout
     pipeline, _ = load_model(out)
