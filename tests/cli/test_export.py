@@ -126,3 +126,31 @@ def test_a_missing_model_file_is_said(tmp_path):
     result = export(tmp_path / "nothing.glassnet")
     assert result.exit_code == 1
     assert "nothing.glassnet" in result.output
+
+
+def test_a_regressor_trained_by_glassnet_train_runs_in_onnxruntime(tmp_path, train_model):
+    """Numbers in the hundreds: float32 agrees to about 1e-5 of them, not 1e-5 absolute."""
+    frame = passengers(300, seed=2).drop(columns="survived")
+    frame["price"] = 100 + 3 * frame["fare"] + 20 * (frame["sex"] == "female")
+    data, model = tmp_path / "prices.csv", tmp_path / "prices.glassnet"
+    frame.to_csv(data, index=False)
+    train_model(
+        [str(data), "--target", "price", "--hidden", "8", "--learning-rate", "0.05",
+         "--out", str(model)]
+    )  # fmt: skip
+    out = tmp_path / "prices.onnx"
+    result = export(model, "--onnx", out)
+    assert result.exit_code == 0, result.output
+    assert "variable │ float │ (N, 1)" in " ".join(result.output.split())
+    rows = passengers(40, seed=3).drop(columns="survived")
+    feeds = {
+        column: rows[[column]].fillna("").to_numpy().astype(str)
+        if column in ("sex", "port")
+        else rows[[column]].to_numpy(np.float32)
+        for column in rows.columns
+    }
+    (predicted,) = ort.InferenceSession(str(out)).run(None, feeds)
+    pipeline, _ = load_model(model)
+    expected = pipeline.predict(rows)
+    assert np.abs(expected).min() > 50  # the scale the test is about
+    np.testing.assert_allclose(predicted.ravel(), expected, rtol=1e-5)

@@ -26,7 +26,8 @@ from glassnet.cli._output import (
 if TYPE_CHECKING:
     from glassnet.export import OnnxValue
 
-# onnxruntime computes in float32: one row agreeing to this shows the file is the model.
+# onnxruntime computes in float32: one row agreeing to this (relative to values over 1 in
+# size) shows the file is the model.
 AGREEMENT = 1e-5
 
 
