@@ -40,13 +40,16 @@ browser:
 	  else echo "no chromium or libatomic1, and no apt-get as root: the browser tests will be skipped"; fi; }
 
 # Each test file runs whole on one of two workers (its module fixtures shared), the
-# servers' and browsers' waiting overlapping the engine's computing.
+# servers' and browsers' waiting overlapping the engine's computing. Tests marked alone
+# run after them, by themselves: a Ctrl-C sent to a training process hung twice beside
+# the other worker's tests, and passes alone.
 test: setup lint browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not alone"
+	$(BIN)/python -m pytest -m alone
 
 # The parity claims hold for every scikit-learn pyproject.toml allows: the engine's tests
 # again, in an environment of their own with the oldest allowed release (make test has
-# the newest). .ci/run does this after make test.
+# the newest): the tests that compare with scikit-learn. .ci/run does this after make test.
 SKLEARN_OLDEST := 1.7.0
 OLDEST_VENV    := .venv-sklearn-$(SKLEARN_OLDEST)
 test-sklearn-oldest:
@@ -54,7 +57,8 @@ test-sklearn-oldest:
 	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(OLDEST_VENV)/bin/python -m pip install --quiet -e ".[plot]" "scikit-learn==$(SKLEARN_OLDEST)" \
 	    pytest pytest-xdist hypothesis
-	$(OLDEST_VENV)/bin/python -m pytest -n 2 --dist loadfile tests/nn
+	$(OLDEST_VENV)/bin/python -m pytest -n 2 --dist loadfile tests/nn/test_parity.py \
+	    tests/nn/test_regressor_parity.py tests/nn/test_sklearn_suite.py tests/nn/test_history.py
 
 # The same beside a throw-away PostgreSQL server (installed if missing, as root), so the
 # competition server is tested on PostgreSQL too; .ci/run does this.
