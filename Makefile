@@ -40,12 +40,9 @@ browser:
 	  else echo "no chromium or libatomic1, and no apt-get as root: the browser tests will be skipped"; fi; }
 
 # Each test file runs whole on one of two workers (its module fixtures shared), the
-# servers' and browsers' waiting overlapping the engine's computing. Tests marked alone
-# run after them, by themselves: a Ctrl-C sent to a training process hung twice beside
-# the other worker's tests, and passes alone.
+# servers' and browsers' waiting overlapping the engine's computing.
 test: setup lint browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not alone"
-	$(BIN)/python -m pytest -m alone
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The parity claims hold for every scikit-learn pyproject.toml allows: the engine's tests
 # again, in an environment of their own with the oldest allowed release (make test has

@@ -237,7 +237,6 @@ def test_multi_value_options_as_a_real_process(tmp_path):
     assert bad.returncode == 2 and "No such option" in bad.stderr
 
 
-@pytest.mark.alone
 def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
     import os
     import signal
@@ -260,6 +259,10 @@ def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
         text=True,
         # A process that does not end is made to print where each of its threads is.
         env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
+        # Ctrl-C as a user at a terminal sends it: a test run started in the background
+        # (nohup, or & without job control) ignores SIGINT, and its children inherit that
+        # (Python then installs no KeyboardInterrupt handler): the process never stopped.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     # The plan of the columns is printed just before the epochs begin: wait for it,
     # however long the imports take on a busy machine, then let a few epochs pass.
